@@ -1,0 +1,1 @@
+"""Console accounts: roles, languages read, password (Argon2) and TOTP."""

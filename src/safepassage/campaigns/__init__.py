@@ -1,0 +1,1 @@
+"""Appeals (campaigns) and the tracking codes that attribute inquiries to them."""

@@ -1,0 +1,1 @@
+"""Cases, their contacts and messages, and the case state machine."""

@@ -1,0 +1,123 @@
+"""Opening cases and moving them through the state machine."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from safepassage.audit.chain import record_event
+from safepassage.cases.domain.errors import StaleCase, TransitionNotAllowed
+from safepassage.cases.models import Case
+from safepassage.cases.states import (
+    CLOSABLE_FROM,
+    CLOSE_ACTORS,
+    SURRENDERED_CLOSE_REASONS,
+    SYSTEM,
+    SYSTEM_CLOSE_REASONS,
+    TRANSITIONS,
+    CaseState,
+    CloseReason,
+    InquiryType,
+)
+
+if TYPE_CHECKING:
+    from safepassage.accounts.models import Account
+    from safepassage.campaigns.models import Campaign
+
+
+def actor_role(actor: Account | None) -> str:
+    """The role a state-machine rule is checked against (``system`` for the worker)."""
+    return SYSTEM if actor is None else str(actor.role)
+
+
+def open_case(
+    *,
+    channel: str,
+    language: str,
+    inquiry_type: str = InquiryType.OTHER,
+    campaign: Campaign | None = None,
+    actor: Account | None = None,
+) -> Case:
+    """Create a new case in state ``new`` and audit it.  Side effect: one audit event."""
+    with transaction.atomic():
+        case = Case.objects.create(
+            first_channel=channel,
+            language=language,
+            inquiry_type=inquiry_type,
+            campaign=campaign,
+            state_changed_at=timezone.now(),
+        )
+        record_event(
+            "case.opened",
+            actor=actor,
+            object_type="case",
+            object_ref=case.reference,
+            detail={"channel": channel, "language": language, "inquiry_type": inquiry_type},
+        )
+    return case
+
+
+def _check_transition(case: Case, to: str, role: str, reason: str) -> None:
+    if to == CaseState.CLOSED:
+        if case.state not in CLOSABLE_FROM:
+            raise TransitionNotAllowed(f"A {case.state} case cannot be closed.")
+        if reason not in CloseReason.values:
+            raise TransitionNotAllowed("Closing a case needs a reason.")
+        if role == SYSTEM:
+            if reason not in SYSTEM_CLOSE_REASONS:
+                raise TransitionNotAllowed("The system may close a case only as a duplicate.")
+        elif role not in CLOSE_ACTORS:
+            raise TransitionNotAllowed("Only a supervisor may close a case.")
+        if case.state == CaseState.SURRENDERED and reason not in SURRENDERED_CLOSE_REASONS:
+            raise TransitionNotAllowed("A surrendered case can only be closed as completed.")
+        return
+    roles = TRANSITIONS.get((case.state, to))
+    if roles is None:
+        raise TransitionNotAllowed(f"A case cannot move from {case.state} to {to}.")
+    if role not in roles:
+        raise TransitionNotAllowed(f"Your role may not move a case from {case.state} to {to}.")
+
+
+def transition_case(
+    case: Case,
+    *,
+    to: str,
+    by: Account | None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Move ``case`` to state ``to`` if the state machine allows it for ``by``.
+
+    ``by=None`` means the worker (the ``system`` actor).  ``expected_version`` is the
+    version the caller's form was rendered with; if the case moved on meanwhile,
+    ``StaleCase`` is raised and nothing changes.  Side effects: the case row is updated
+    (state, reason, version) and one ``case.transition`` audit event is written, in one
+    transaction.  Returns the refreshed case.
+    """
+    role = actor_role(by)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleCase(
+                f"Case {locked.reference} changed while you were looking at it; "
+                "reload to see its current state."
+            )
+        if locked.state == to:
+            raise TransitionNotAllowed(f"Case {locked.reference} is already {to}.")
+        _check_transition(locked, to, role, reason)
+        previous = locked.state
+        locked.state = to
+        locked.close_reason = reason if to == CaseState.CLOSED else ""
+        locked.state_changed_at = timezone.now()
+        locked.version += 1
+        locked.save(update_fields=["state", "close_reason", "state_changed_at", "version"])
+        record_event(
+            "case.transition",
+            actor=by,
+            object_type="case",
+            object_ref=locked.reference,
+            detail={"from": previous, "to": to, "reason": locked.close_reason},
+        )
+    return locked

@@ -1,0 +1,90 @@
+"""The ``safepassage`` command line.
+
+Every failure a deployer can cause (wrong passphrase, missing key file, unreachable
+database, unapplied migrations) ends in one clear line on stderr and a non-zero exit —
+never a traceback and never a half-started server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from safepassage.cli.errors import CliError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="safepassage", description="SafePassage: intake, console and worker."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="set up ./var with demo data and serve every tier locally")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--reset", action="store_true", help="delete ./var/demo and start afresh")
+
+    serve = sub.add_parser("serve", help="serve one tier (production, configured from the environment)")
+    serve.add_argument("--role", choices=["intake", "console", "worker", "all"], required=True)
+    serve.add_argument("--host", default=os.environ.get("SAFEPASSAGE_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("SAFEPASSAGE_PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("SAFEPASSAGE_WORKERS", "2")))
+
+    keys = sub.add_parser("keys", help="create, rotate or export the programme keys")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    init = keys_sub.add_parser("init", help="create a new encrypted key file")
+    init.add_argument("--public-out", help="also write the intake's public key file here")
+    keys_sub.add_parser("rotate", help="add a new keypair; old keys stay for reading old data")
+    show = keys_sub.add_parser("show-public", help="write the public key file for the intake tier")
+    show.add_argument("--output", help="file to write (default: standard output)")
+
+    audit = sub.add_parser("audit", help="audit log tools")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    audit_sub.add_parser("verify", help="verify the hash chain; report the first broken link")
+
+    sub.add_parser("check", help="deployment self-check")
+
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``safepassage`` command; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            from safepassage.cli.demo import run_demo
+
+            return run_demo(port=args.port, reset=args.reset)
+        if args.command == "serve":
+            from safepassage.cli.serve import serve
+
+            return serve(role=args.role, host=args.host, port=args.port, workers=args.workers)
+        if args.command == "keys":
+            from safepassage.cli import keys as keys_cli
+
+            return keys_cli.run(args)
+        if args.command == "audit":
+            from safepassage.cli.checks import audit_verify
+
+            return audit_verify()
+        if args.command == "check":
+            from safepassage.cli.checks import self_check
+
+            return self_check()
+        if args.command == "manage":
+            from safepassage.cli.setup import setup_django
+
+            setup_django()
+            from django.core.management import execute_from_command_line
+
+            execute_from_command_line(["safepassage manage", *args.args])
+            return 0
+    except CliError as error:
+        print(f"safepassage: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+    return 2

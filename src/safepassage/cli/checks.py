@@ -1,0 +1,54 @@
+"""``safepassage check`` and ``safepassage audit verify``."""
+
+from __future__ import annotations
+
+import os
+
+from safepassage.cli.errors import CliError
+from safepassage.cli.setup import (
+    check_database,
+    check_secret_key,
+    describe_database,
+    setup_django,
+    unlock_keys,
+)
+
+
+def audit_verify() -> int:
+    """Verify the audit chain; exit 1 and name the first broken event if it is broken."""
+    setup_django()
+    check_database()
+    from safepassage.audit.chain import verify_chain
+
+    report = verify_chain()
+    print(report.describe())
+    return 0 if report.ok else 1
+
+
+def self_check() -> int:
+    """Check a deployment: keys, database, migrations and secure settings, one line each."""
+    role = os.environ.get("SAFEPASSAGE_ROLE", "all")
+    setup_django(role)
+    from django.conf import settings
+
+    results: list[tuple[bool, str]] = []
+
+    def attempt(label: str, func: object) -> None:
+        try:
+            func()  # type: ignore[operator]
+            results.append((True, label))
+        except CliError as error:
+            results.append((False, f"{label}: {error}"))
+
+    attempt("Django secret key configured", check_secret_key)
+    attempt(f"{describe_database()} reachable and migrated", check_database)
+    attempt(f"keys for the {role} role readable", lambda: unlock_keys(role))
+    results.append((not settings.DEBUG, "DEBUG is off"))
+    results.append((settings.SESSION_COOKIE_SECURE, "cookies marked Secure (TLS)"))
+    results.append((settings.SECURE_HSTS_SECONDS > 0, "HSTS enabled"))
+    results.append(
+        ("*" not in settings.ALLOWED_HOSTS, f"allowed hosts: {', '.join(settings.ALLOWED_HOSTS)}")
+    )
+    for ok, label in results:
+        print(f"[{'ok' if ok else 'FAIL'}] {label}")
+    return 0 if all(ok for ok, _ in results) else 1

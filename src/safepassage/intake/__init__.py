@@ -1,0 +1,1 @@
+"""The public tier: accepts and seals submissions; can decrypt nothing it stores."""

@@ -1,0 +1,51 @@
+"""InboundEnvelope: everything the public tier accepts, sealed before it is stored."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from safepassage.cases.states import Channel
+from safepassage.crypto.fields import SealedField
+
+
+class EnvelopeKind(models.TextChoices):
+    WEB_SUBMISSION = "web_submission", "Website form"
+    WEB_FOLLOWUP = "web_followup", "Website follow-up"
+    PROVIDER_WEBHOOK = "provider_webhook", "Messenger webhook"
+    HOTLINE_CALL = "hotline_call", "Hotline call log"
+
+
+class EnvelopeStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    PROCESSED = "processed", "Processed"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped (flood)"
+
+
+class InboundEnvelope(models.Model):
+    """A sealed inbound item waiting for (or opened by) the worker.
+
+    The intake only ever inserts rows here; the body is sealed to the programme's public
+    key, so the intake tier cannot read back what it stored.
+    """
+
+    kind = models.CharField(max_length=24, choices=EnvelopeKind.choices)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    received_at = models.DateTimeField(db_index=True)
+    body = SealedField()
+    status = models.CharField(
+        max_length=16, choices=EnvelopeStatus.choices, default=EnvelopeStatus.PENDING
+    )
+    processed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # After a transient failure the envelope waits until then before the next attempt.
+    retry_at = models.DateTimeField(null=True, blank=True)
+    # A short code (never content) saying why processing failed.
+    error_code = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["status", "id"])]
+
+    def __str__(self) -> str:
+        return f"envelope #{self.pk} ({self.kind}, {self.status})"

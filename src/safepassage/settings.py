@@ -1,0 +1,210 @@
+"""Django settings, configured entirely from the environment.
+
+The same settings serve every tier; ``SAFEPASSAGE_ROLE`` decides which URLs are mounted
+and which keys a process may load.  Production refuses to start without an explicit
+secret key; ``safepassage demo`` sets the variables it needs itself.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("SAFEPASSAGE_VAR_DIR", Path.cwd() / "var"))
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value) if value else None
+
+
+SAFEPASSAGE_ROLE = os.environ.get("SAFEPASSAGE_ROLE", "all")
+if SAFEPASSAGE_ROLE not in {"intake", "console", "worker", "all"}:
+    raise RuntimeError("SAFEPASSAGE_ROLE must be one of intake, console, worker, all")
+
+SAFEPASSAGE_DEMO = _env_bool("SAFEPASSAGE_DEMO")
+
+# Never on by default, not even for the demo: a debug page prints local variables,
+# and those would be applicants' messages.
+DEBUG = _env_bool("SAFEPASSAGE_DEBUG")
+
+SECRET_KEY = os.environ.get("SAFEPASSAGE_SECRET_KEY", "")
+if not SECRET_KEY:
+    # Only tests and one-off management commands get here; `safepassage serve` refuses
+    # to start without a configured key (see safepassage.cli.checks).
+    SECRET_KEY = "insecure-development-key-" + "x" * 40
+
+ALLOWED_HOSTS = _env_list("SAFEPASSAGE_ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+# Keys.  The intake tier is given the public key file only.
+SAFEPASSAGE_KEY_FILE = _env_path("SAFEPASSAGE_KEY_FILE")
+SAFEPASSAGE_PUBLIC_KEY_FILE = _env_path("SAFEPASSAGE_PUBLIC_KEY_FILE")
+SAFEPASSAGE_KEY_PASSPHRASE_ENV = os.environ.get(
+    "SAFEPASSAGE_KEY_PASSPHRASE_ENV", "SAFEPASSAGE_KEY_PASSPHRASE"
+)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "safepassage.crypto",
+    "safepassage.audit",
+    "safepassage.accounts",
+    "safepassage.cases",
+    "safepassage.campaigns",
+    "safepassage.intake",
+    "safepassage.console",
+    "safepassage.worker",
+]
+
+MIDDLEWARE = [
+    "safepassage.security.headers.SecurityHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "safepassage.urls"
+WSGI_APPLICATION = "safepassage.wsgi.application"
+AUTH_USER_MODEL = "accounts.Account"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+            ],
+        },
+    }
+]
+
+DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'safepassage.sqlite3'}")
+DATABASES: dict[str, Any] = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets the intake write while the console and worker read; IMMEDIATE takes
+        # the write lock up front so concurrent writers queue instead of failing.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "outbound", "envelopes"],
+    }
+}
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+PUBLIC_LANGUAGES = [("ru", "Русский"), ("ko", "한국어"), ("uk", "Українська"), ("en", "English")]
+CONSOLE_LANGUAGES = [("en", "English"), ("uk", "Українська")]
+LANGUAGES = [("en", "English"), ("ru", "Русский"), ("ko", "한국어"), ("uk", "Українська")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = False
+
+# Transport security.  Plain HTTP is allowed only where explicitly requested (the demo
+# on 127.0.0.1 and the test servers); everything else assumes TLS in front.
+SAFEPASSAGE_TLS = not _env_bool("SAFEPASSAGE_INSECURE_HTTP")
+SESSION_COOKIE_SECURE = SAFEPASSAGE_TLS
+CSRF_COOKIE_SECURE = SAFEPASSAGE_TLS
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_SAMESITE = "Strict"
+SESSION_COOKIE_NAME = "sp_console"
+SESSION_COOKIE_PATH = "/console/"
+CSRF_COOKIE_PATH = "/console/"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 60 * 60 * 12
+CSRF_USE_SESSIONS = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = 63072000 if SAFEPASSAGE_TLS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SAFEPASSAGE_TLS
+if _env_bool("SAFEPASSAGE_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = _env_list("SAFEPASSAGE_CSRF_TRUSTED_ORIGINS")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 64
+
+# Configurable neutral title and Onion-Location for the public site.
+SAFEPASSAGE_PUBLIC_TITLE = os.environ.get("SAFEPASSAGE_PUBLIC_TITLE", "")
+SAFEPASSAGE_ONION_LOCATION = os.environ.get("SAFEPASSAGE_ONION_LOCATION", "")
+
+# Logging: requests are never logged with their bodies or query strings, and the
+# `django.request`/`django.security` records carry only status and path templates.
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "redact": {"()": "safepassage.security.logs.RedactFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("SAFEPASSAGE_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
+}

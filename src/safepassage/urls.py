@@ -1,0 +1,14 @@
+"""URL configuration, mounted per tier: the intake serves only public pages and
+webhooks, the console only the operators' app, the worker nothing at all."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, include, path
+
+urlpatterns: list[URLPattern | URLResolver] = []
+
+if settings.SAFEPASSAGE_ROLE in {"console", "all"}:
+    urlpatterns.append(path("console/", include("safepassage.console.urls")))
+if settings.SAFEPASSAGE_ROLE in {"intake", "all"}:
+    urlpatterns.append(path("", include("safepassage.intake.urls")))

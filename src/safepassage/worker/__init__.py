@@ -1,0 +1,1 @@
+"""Worker-side processing: opens envelopes, routes, links, indexes, sends."""

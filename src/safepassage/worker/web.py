@@ -1,0 +1,215 @@
+"""Turning website envelopes into cases, contacts and messages.
+
+Envelope bodies written by the intake (schema version 1):
+
+* ``web_submission``: ``receipt`` (16 digits), ``language`` (page language), ``message``,
+  and optional ``inquiry_type``, ``name``, ``rank``, ``unit``, ``service_number``,
+  ``date_of_birth``, ``area``, ``group_size``, ``reach_back`` ({telegram, whatsapp,
+  phone}), ``campaign`` (code).
+* ``web_followup``: ``lookup_hash``, ``language``, ``message``.
+
+The receipt's Argon2id derivation happens here, not on the public request path, and the
+receipt itself is dropped as soon as the lookup hash and applicant key are stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from nacl.public import PublicKey
+
+from safepassage.campaigns.models import Campaign, normalise_code
+from safepassage.cases.domain import add_inbound_message, open_case, transition_case
+from safepassage.cases.models import Case, Contact
+from safepassage.cases.models.contact import Relation
+from safepassage.cases.states import REOPENABLE_REASONS, CaseState, Channel, InquiryType
+from safepassage.crypto.blind_index import blind_index, normalise_date, normalise_phone
+from safepassage.crypto.errors import MalformedReceipt
+from safepassage.crypto.receipts import derive_receipt_keys, parse_receipt
+from safepassage.crypto.runtime import get_keyring
+from safepassage.crypto.sealing import seal
+from safepassage.intake.models import EnvelopeKind, InboundEnvelope
+from safepassage.worker.envelopes import EnvelopeRejected, handles
+from safepassage.worker.language import detect_language
+
+IDENTITY_FIELDS = ("name", "rank", "unit", "service_number", "date_of_birth", "area")
+INDEXED_FIELDS = {"name": "name", "unit": "unit", "service_number": "service_number"}
+REACH_BACK_CHANNELS = {"telegram": Channel.TELEGRAM, "whatsapp": Channel.WHATSAPP, "phone": Channel.SMS}
+MAX_GROUP = 500
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _page_language(data: dict[str, Any]) -> str:
+    language = _text(data, "language")
+    return language if language in {"ru", "ko", "uk", "en"} else "ru"
+
+
+def current_case(case: Case) -> Case:
+    """Follow merges to the case that now carries this one's contacts."""
+    seen = set()
+    while case.merged_into_id is not None and case.pk not in seen:
+        seen.add(case.pk)
+        case = Case.objects.get(pk=case.merged_into_id)
+    return case
+
+
+def _flag(case: Case, flag: str) -> None:
+    flags = list(case.risk_flags)
+    if flag not in flags:
+        flags.append(flag)
+        Case.objects.filter(pk=case.pk).update(risk_flags=flags)
+        case.risk_flags = flags
+
+
+def _store_identity(case: Case, data: dict[str, Any]) -> None:
+    keyring = get_keyring()
+    updates: dict[str, Any] = {}
+    for field in IDENTITY_FIELDS:
+        value = _text(data, field)[:200]
+        if not value:
+            continue
+        updates[field] = seal(value, to=keyring.public)
+        if field in INDEXED_FIELDS:
+            updates[f"{field}_index"] = blind_index(keyring, INDEXED_FIELDS[field], value)
+        elif field == "date_of_birth":
+            try:
+                updates["date_of_birth_index"] = blind_index(keyring, "dob", normalise_date(value))
+            except ValueError:
+                pass  # kept sealed as typed; just not searchable by date
+    group = _text(data, "group_size")
+    if group.isdigit() and 0 < int(group) <= MAX_GROUP:
+        updates["group_size"] = int(group)
+    if updates:
+        Case.objects.filter(pk=case.pk).update(**updates)
+
+
+def _store_reach_back(case: Case, data: dict[str, Any], relation: str, language: str) -> None:
+    reach_back = data.get("reach_back")
+    if not isinstance(reach_back, dict):
+        return
+    keyring = get_keyring()
+    for key, channel in REACH_BACK_CHANNELS.items():
+        raw = reach_back.get(key)
+        if not isinstance(raw, str) or not raw.strip():
+            continue
+        value = raw.strip()[:100]
+        kind = "telegram_handle" if key == "telegram" else "phone"
+        normalised = value.lstrip("@") if key == "telegram" else normalise_phone(value)
+        if not normalised:
+            continue
+        index = blind_index(keyring, kind, normalised)
+        existing = Contact.objects.filter(channel=channel, identity_index=index).first()
+        if existing is not None:
+            # The same number or handle already reaches another case: a real person
+            # writing twice, or a planted applicant.  Operators decide; we flag both.
+            other = current_case(existing.case)
+            if other.pk != case.pk:
+                _flag(case, f"shared_contact:{other.reference}")
+                _flag(other, f"shared_contact:{case.reference}")
+            continue
+        Contact.objects.create(
+            case=case,
+            channel=channel,
+            relation=relation,
+            identity=seal(value, to=keyring.public),
+            identity_index=index,
+            language=language,
+        )
+
+
+@handles(EnvelopeKind.WEB_SUBMISSION)
+def handle_web_submission(envelope: InboundEnvelope, data: dict[str, Any]) -> None:
+    """Open a case for a website submission, with its receipt contact and first message."""
+    message = _text(data, "message")
+    if not message:
+        raise EnvelopeRejected("empty message")
+    try:
+        receipt = parse_receipt(_text(data, "receipt"))
+    except MalformedReceipt as error:
+        raise EnvelopeRejected("malformed receipt") from error
+    keyring = get_keyring()
+    keys = derive_receipt_keys(receipt, keyring.public)
+    if Contact.objects.filter(receipt_lookup_hash=keys.lookup_hash).exists():
+        raise EnvelopeRejected("receipt already registered")
+
+    page_language = _page_language(data)
+    language = detect_language(message, fallback=page_language)
+    inquiry_type = _text(data, "inquiry_type")
+    if inquiry_type not in InquiryType.values:
+        inquiry_type = InquiryType.OTHER
+    code = normalise_code(_text(data, "campaign"))
+    campaign = Campaign.objects.filter(code=code).first() if code else None
+
+    case = open_case(
+        channel=Channel.WEB, language=language, inquiry_type=inquiry_type, campaign=campaign
+    )
+    relation = Relation.RELATIVE if inquiry_type == InquiryType.FAMILY_MEMBER else Relation.SELF
+    contact = Contact.objects.create(
+        case=case,
+        channel=Channel.WEB,
+        relation=relation,
+        receipt_lookup_hash=keys.lookup_hash,
+        applicant_public_key=bytes(keys.public_key),
+        language=page_language,
+    )
+    _store_identity(case, data)
+    _store_reach_back(case, data, relation, page_language)
+    add_inbound_message(
+        case,
+        contact,
+        body=seal(message, to=keyring.public, applicant=keys.public_key),
+        language=language,
+        received_at=envelope.received_at,
+        envelope=envelope,
+    )
+
+
+@handles(EnvelopeKind.WEB_FOLLOWUP)
+def handle_web_followup(envelope: InboundEnvelope, data: dict[str, Any]) -> None:
+    """Add a follow-up written in the inbox to the applicant's case (reopening it if due)."""
+    message = _text(data, "message")
+    if not message:
+        raise EnvelopeRejected("empty message")
+    contact = Contact.objects.filter(receipt_lookup_hash=_text(data, "lookup_hash")).first()
+    if contact is None or not contact.applicant_public_key:
+        raise EnvelopeRejected("unknown receipt")
+    case = reopen_or_renew(current_case(contact.case), contact)
+    language = detect_language(message, fallback=contact.language or case.language)
+    keyring = get_keyring()
+    add_inbound_message(
+        case,
+        contact,
+        body=seal(
+            message, to=keyring.public, applicant=PublicKey(bytes(contact.applicant_public_key))
+        ),
+        language=language,
+        received_at=envelope.received_at,
+        envelope=envelope,
+    )
+
+
+def reopen_or_renew(case: Case, contact: Contact) -> Case:
+    """The case a contact's new message belongs to, per the state machine.
+
+    An open case takes it as is.  A case closed as withdrawn or unreachable is reopened
+    (the person came back).  A case closed for any other reason stays closed, and a new
+    case is opened for the contact, flagged with the previous reference.
+    """
+    if case.state != CaseState.CLOSED:
+        if contact.case_id != case.pk:
+            Contact.objects.filter(pk=contact.pk).update(case=case)
+        return case
+    if case.close_reason in REOPENABLE_REASONS:
+        return transition_case(case, to=CaseState.ENGAGED, by=None)
+    fresh = open_case(
+        channel=contact.channel, language=case.language, inquiry_type=case.inquiry_type
+    )
+    Contact.objects.filter(pk=contact.pk).update(case=fresh)
+    contact.case = fresh
+    _flag(fresh, f"previous_case:{case.reference}")
+    return fresh
