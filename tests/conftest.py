@@ -93,3 +93,37 @@ def personas(db: None, installed_keys: Keyring) -> dict[str, Account]:
     """kim (operator, reads Korean), olga (operator, Russian), sofia (supervisor),
     roman (registrar), anna (analyst), adam (admin)."""
     return {name: make_persona(name, installed_keys) for name in PERSONAS}
+
+
+# --- Browser tests -------------------------------------------------------------------
+# Debian's Chromium driven by Playwright; never a browser download.
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """A headless Chromium shared by the browser tests of one session."""
+    import os
+
+    # Playwright's sync API keeps an event loop in this thread; Django's ORM calls made
+    # by the test itself (to set up data) are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed (./dev test installs it)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "safepassage.accounts",
     "safepassage.cases",
     "safepassage.campaigns",
+    "safepassage.channels",
     "safepassage.intake",
     "safepassage.console",
     "safepassage.worker",
@@ -117,7 +118,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # A file (not :memory:) so tests can scan it for plaintext and share it with live
+    # servers; named after the main database so parallel checkouts do not collide.
+    _sqlite_name = Path(DATABASES["default"]["NAME"])
+    DATABASES["default"]["TEST"] = {"NAME": str(_sqlite_name.with_name("test_" + _sqlite_name.name))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {

@@ -42,7 +42,6 @@ from safepassage.crypto.keys import (
     with_new_generation,
 )
 
-
 SECRET_FILE_MODE = 0o600
 PUBLIC_FILE_MODE = 0o644
 CHECK_SIZE = 16
@@ -236,7 +235,9 @@ def write_public_keyfile(public: PublicKeyring, path: Path) -> None:
         except KeyFileError:
             replaceable = False
         if not replaceable:
-            raise KeyFileError(f"{path} exists and is not a public key file; refusing to replace it")
+            raise KeyFileError(
+                f"{path} exists and is not a public key file; refusing to replace it"
+            )
     document = {
         "format": codec.PUBLIC_FORMAT,
         "version": codec.VERSION,

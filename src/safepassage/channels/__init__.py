@@ -1,0 +1,1 @@
+"""Messenger and hotline channels: one package per channel type."""

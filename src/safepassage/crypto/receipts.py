@@ -1,0 +1,108 @@
+"""The web applicant's 16-digit receipt and the keys derived from it.
+
+A receipt is 15 random digits plus a Luhn check digit: typed on any keypad, no
+language needed, and a mistyped digit is caught before it costs an Argon2id run.
+15 digits (about 50 bits) with Argon2id at 64 MiB make a stolen database expensive to
+search: every guess costs one full derivation under the deployment's salt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+
+import nacl.pwhash.argon2id as argon2id
+from nacl.public import PrivateKey, PublicKey
+
+from safepassage.crypto.errors import MalformedReceipt
+from safepassage.crypto.keys import PublicKeyring
+
+RECEIPT_DIGITS = 16
+_DOMAIN = b"safepassage-receipt-v1:"
+_SEPARATORS = frozenset(" -.")
+# Nobody types a receipt of hundreds of characters; refuse before normalising.
+_MAX_INPUT = 64
+
+
+def _luhn_check_digit(payload: str) -> str:
+    total = 0
+    # Double every second digit counting from the right of the payload, i.e. the
+    # digits that sit in even positions once the check digit is appended.
+    for position, char in enumerate(reversed(payload)):
+        digit = int(char)
+        if position % 2 == 0:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return str((10 - total % 10) % 10)
+
+
+def new_receipt() -> str:
+    """A fresh receipt: 15 random digits from ``secrets`` and a Luhn check digit."""
+    payload = "".join(str(secrets.randbelow(10)) for _ in range(RECEIPT_DIGITS - 1))
+    return payload + _luhn_check_digit(payload)
+
+
+def format_receipt(digits: str) -> str:
+    """Show a receipt as four groups of four: ``1234 5678 9012 3456``."""
+    if len(digits) != RECEIPT_DIGITS or not digits.isascii() or not digits.isdigit():
+        raise MalformedReceipt("a receipt has 16 digits")
+    return " ".join(digits[start : start + 4] for start in range(0, RECEIPT_DIGITS, 4))
+
+
+def parse_receipt(text: str) -> str:
+    """Read a receipt as typed: spaces, dashes and dots are ignored, and digits of any
+    script Unicode knows (full-width, Arabic-Indic, ...) count.  Returns 16 ASCII
+    digits, or raises MalformedReceipt (whose message never repeats the input).
+    """
+    if len(text) > _MAX_INPUT:
+        raise MalformedReceipt("a receipt has 16 digits")
+    digits: list[str] = []
+    for char in unicodedata.normalize("NFKC", text):
+        if char in _SEPARATORS or char.isspace() or unicodedata.category(char) == "Pd":
+            continue
+        value = unicodedata.digit(char, None)
+        if value is None:
+            raise MalformedReceipt("a receipt contains only digits")
+        digits.append(str(value))
+    if len(digits) != RECEIPT_DIGITS:
+        raise MalformedReceipt("a receipt has 16 digits")
+    receipt = "".join(digits)
+    if _luhn_check_digit(receipt[:-1]) != receipt[-1]:
+        raise MalformedReceipt("the receipt's check digit does not match; a digit is mistyped")
+    return receipt
+
+
+@dataclass(frozen=True)
+class ReceiptKeys:
+    """What a receipt unlocks.  Only ``lookup_hash`` and ``public_key`` are ever stored."""
+
+    lookup_hash: str
+    private_key: PrivateKey = field(repr=False)
+    public_key: PublicKey
+
+
+def derive_receipt_keys(digits: str, public: PublicKeyring) -> ReceiptKeys:
+    """Derive the lookup hash and the applicant keypair from a receipt.
+
+    Argon2id(domain + receipt, deployment salt) gives 64 bytes: the first 32 are the
+    lookup token (stored only as its SHA-256), the last 32 seed the applicant's X25519
+    keypair.  ``digits`` may be formatted; it is parsed (and Luhn-checked) first.
+    """
+    receipt = parse_receipt(digits)
+    out = argon2id.kdf(
+        64,
+        _DOMAIN + receipt.encode("ascii"),
+        public.receipt_salt,
+        opslimit=public.receipt_params.opslimit,
+        memlimit=public.receipt_params.memlimit,
+    )
+    private_key = PrivateKey.from_seed(out[32:])
+    return ReceiptKeys(
+        lookup_hash=hashlib.sha256(out[:32]).hexdigest(),
+        private_key=private_key,
+        public_key=private_key.public_key,
+    )
