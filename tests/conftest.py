@@ -69,9 +69,7 @@ def make_persona(name: str, keyring: Keyring) -> Account:
     from safepassage.accounts.models import Account
 
     role, languages = PERSONAS[name]
-    account = Account.objects.create_account(
-        name, PERSONA_PASSWORD, role=role, languages=languages
-    )
+    account = Account.objects.create_account(name, PERSONA_PASSWORD, role=role, languages=languages)
     account.totp_secret = seal(totp_secret_for(name), to=keyring.public)
     account.totp_confirmed = True
     account.save()

@@ -121,7 +121,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not :memory:) so tests can scan it for plaintext and share it with live
     # servers; named after the main database so parallel checkouts do not collide.
     _sqlite_name = Path(DATABASES["default"]["NAME"])
-    DATABASES["default"]["TEST"] = {"NAME": str(_sqlite_name.with_name("test_" + _sqlite_name.name))}
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(_sqlite_name.with_name("test_" + _sqlite_name.name))
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {
@@ -135,8 +137,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
@@ -150,7 +154,11 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# `safepassage manage collectstatic` fills this for production; without it WhiteNoise
+# serves the apps' static directories directly (demo, tests).
+STATIC_ROOT: Path | None = _env_path("SAFEPASSAGE_STATIC_ROOT")
+if STATIC_ROOT is None and (VAR_DIR / "static").is_dir():
+    STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }

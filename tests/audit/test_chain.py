@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from safepassage.audit.chain import record_event, verify_chain
@@ -28,7 +30,7 @@ def test_fresh_chain_verifies() -> None:
 def test_each_event_links_to_the_previous_hash() -> None:
     events = _five_events()
     assert events[0].prev_hash == "0" * 64
-    for previous, current in zip(events, events[1:], strict=False):
+    for previous, current in itertools.pairwise(events):
         assert current.prev_hash == previous.hash
         assert current.seq == previous.seq + 1
 

@@ -24,7 +24,12 @@ def test_operator_moves_a_case_along_the_funnel(personas: dict[str, Account]) ->
         case = transition_case(case, to=state, by=personas["kim"])
         assert case.state == state
     transitions = AuditEvent.objects.filter(action="case.transition", object_ref=case.reference)
-    assert [e.detail["to"] for e in transitions] == ["engaged", "verified", "planning", "surrendered"]
+    assert [e.detail["to"] for e in transitions] == [
+        "engaged",
+        "verified",
+        "planning",
+        "surrendered",
+    ]
     assert all(e.actor_label == "kim" for e in transitions)
     assert verify_chain().ok
 
@@ -70,7 +75,10 @@ def test_surrendered_case_closes_only_as_completed(personas: dict[str, Account])
         case = transition_case(case, to=state, by=personas["kim"])
     with pytest.raises(TransitionNotAllowed, match="completed"):
         transition_case(case, to="closed", by=personas["sofia"], reason=CloseReason.WITHDRAWN)
-    assert transition_case(case, to="closed", by=personas["sofia"], reason="completed").state == "closed"
+    assert (
+        transition_case(case, to="closed", by=personas["sofia"], reason="completed").state
+        == "closed"
+    )
 
 
 def test_system_may_reopen_but_only_close_as_duplicate(personas: dict[str, Account]) -> None:

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from safepassage.crypto.fields import SealedField
 
@@ -13,11 +14,11 @@ from safepassage.crypto.fields import SealedField
 class Role(models.TextChoices):
     """What an account may see and do (ARCHITECTURE.md § Roles)."""
 
-    OPERATOR = "operator", "Operator"
-    SUPERVISOR = "supervisor", "Supervisor"
-    REGISTRAR = "registrar", "Registrar"
-    ANALYST = "analyst", "Analyst"
-    ADMIN = "admin", "Admin"
+    OPERATOR = "operator", _("Operator")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    REGISTRAR = "registrar", _("Registrar")
+    ANALYST = "analyst", _("Analyst")
+    ADMIN = "admin", _("Admin")
 
 
 class AccountManager(BaseUserManager["Account"]):
@@ -62,6 +63,13 @@ class Account(AbstractBaseUser):
     # Bumped by "sign out everywhere": sessions remember the value they started with.
     session_generation = models.PositiveIntegerField(default=0)
     on_shift = models.BooleanField(default=False)
+    # Set when an admin chose the password (a new account, a reset): the person must
+    # replace it before the console lets them do anything else.
+    must_change_password = models.BooleanField(default=False)
+    # The last TOTP time step accepted, so an observed code cannot be replayed.
+    totp_last_step = models.BigIntegerField(null=True, blank=True)
+    # "en" or "uk"; empty means "follow the browser".
+    console_language = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     USERNAME_FIELD = "username"
@@ -78,3 +86,22 @@ class Account(AbstractBaseUser):
     def reads(self, language: str) -> bool:
         """Whether this account reads the given language code."""
         return language in self.languages
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in step, counted to throttle guessing.
+
+    Kept in the database (not in process memory) so the limit holds across several
+    console processes.  ``key`` is a keyed hash of ``account:<username>`` or
+    ``ip:<address>``: neither typed usernames (sometimes a password typed in the wrong
+    box) nor operators' addresses are stored in the clear.
+    """
+
+    key = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"sign-in failure at {self.created_at:%Y-%m-%d %H:%M}"

@@ -73,7 +73,9 @@ SURRENDERED_CLOSE_REASONS = frozenset({CloseReason.COMPLETED})
 
 def allowed_targets(state: str, actor_role: str) -> list[str]:
     """States an actor of this role may move a case to from ``state`` (closing included)."""
-    targets = [to for (frm, to), roles in TRANSITIONS.items() if frm == state and actor_role in roles]
+    targets = [
+        to for (frm, to), roles in TRANSITIONS.items() if frm == state and actor_role in roles
+    ]
     if state in CLOSABLE_FROM and (actor_role in CLOSE_ACTORS or actor_role == SYSTEM):
         targets.append(S.CLOSED)
     return targets

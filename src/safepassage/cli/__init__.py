@@ -25,11 +25,15 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--reset", action="store_true", help="delete ./var/demo and start afresh")
 
-    serve = sub.add_parser("serve", help="serve one tier (production, configured from the environment)")
+    serve = sub.add_parser(
+        "serve", help="serve one tier (production, configured from the environment)"
+    )
     serve.add_argument("--role", choices=["intake", "console", "worker", "all"], required=True)
     serve.add_argument("--host", default=os.environ.get("SAFEPASSAGE_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("SAFEPASSAGE_PORT", "8000")))
-    serve.add_argument("--workers", type=int, default=int(os.environ.get("SAFEPASSAGE_WORKERS", "2")))
+    serve.add_argument(
+        "--workers", type=int, default=int(os.environ.get("SAFEPASSAGE_WORKERS", "2"))
+    )
 
     keys = sub.add_parser("keys", help="create, rotate or export the programme keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)

@@ -31,7 +31,9 @@ def _prepare_environment(port: int) -> None:
     os.environ["SAFEPASSAGE_VAR_DIR"] = str(var)
     # The demo is plain HTTP on loopback; production assumes TLS.
     os.environ["SAFEPASSAGE_INSECURE_HTTP"] = "1"
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{(DEMO_DIR / 'safepassage.sqlite3').resolve()}")
+    os.environ.setdefault(
+        "DATABASE_URL", f"sqlite:///{(DEMO_DIR / 'safepassage.sqlite3').resolve()}"
+    )
     os.environ["SAFEPASSAGE_KEY_FILE"] = str((DEMO_DIR / "keys.json").resolve())
     os.environ["SAFEPASSAGE_KEY_PASSPHRASE"] = _secret_file(DEMO_DIR / "passphrase", 24)
     os.environ["SAFEPASSAGE_SECRET_KEY"] = _secret_file(DEMO_DIR / "django-secret-key", 48)
@@ -60,8 +62,11 @@ def _load_demo_data() -> str:
         logins = create_accounts()
         create_campaigns()
     receipts = create_cases()
-    lines = ["Console logins (password, then the 6-digit code from an authenticator app",
-             "set up with the TOTP secret, or `python -m pyotp` style tools):"]
+    lines = [
+        "Console logins: the password, then the 6-digit code of an authenticator app set up",
+        "with the TOTP secret, or the code printed by",
+        "  .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\"",
+    ]
     for login in logins:
         lines.append(
             f"  {login.username:<12} {login.role:<10} password {login.password:<24} "
@@ -119,13 +124,15 @@ def _serve_demo(port: int, logins_text: str) -> int:
     try:
         httpd = ThreadedWSGIServer(("127.0.0.1", port), WSGIRequestHandler)
     except OSError as error:
-        raise CliError(f"cannot listen on 127.0.0.1:{port} ({error.strerror}); try --port") from None
+        raise CliError(
+            f"cannot listen on 127.0.0.1:{port} ({error.strerror}); try --port"
+        ) from None
     httpd.set_app(get_wsgi_application())
     httpd.daemon_threads = True
     worker = WorkerRunner()
     worker.start()
 
-    def stop(signum: int, frame: FrameType | None) -> None:
+    def stop(_signum: int, _frame: FrameType | None) -> None:
         threading.Thread(target=httpd.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)

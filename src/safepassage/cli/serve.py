@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import sys
@@ -19,13 +20,11 @@ def preflight(role: str) -> None:
     if not settings.SAFEPASSAGE_DEMO:
         check_secret_key()
     check_database()
-    unlock_keys("intake" if role == "intake" else role)
-    if role in {"all"}:
-        unlock_keys("intake")
+    unlock_keys(role)
 
 
 def _stop_on_sigterm() -> None:
-    def handler(signum: int, frame: FrameType | None) -> None:
+    def handler(_signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)
@@ -39,16 +38,14 @@ def serve(*, role: str, host: str, port: int, workers: int) -> int:
 
         _stop_on_sigterm()
         print("safepassage worker running; Ctrl-C to stop", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             WorkerRunner().run_forever()
-        except KeyboardInterrupt:
-            pass
         return 0
 
     worker_process = None
     if role == "all":
         # The worker holds the secret key in its own process, beside the web workers.
-        worker_process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        worker_process = subprocess.Popen(
             [sys.executable, "-m", "safepassage", "serve", "--role", "worker"]
         )
     try:

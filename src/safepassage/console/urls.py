@@ -1,8 +1,38 @@
-"""Console URLs."""
+"""Console URLs.  Every view here is wrapped by ``console_view`` or ``console_public``
+(tests/console/test_access_matrix.py walks this URLconf and fails otherwise)."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
+
+from safepassage.console.views import accounts, audit, auth, home
 
 app_name = "console"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", home.home, name="home"),
+    # Signing in and out.
+    path("sign-in/", auth.sign_in, name="sign-in"),
+    path("sign-in/code/", auth.sign_in_code, name="sign-in-code"),
+    path("sign-in/enrol/", auth.enrol, name="enrol"),
+    path("sign-out/", auth.sign_out, name="sign-out"),
+    path("language/", auth.switch_language, name="language"),
+    # The signed-in person's own security settings.
+    path("me/", auth.my_security, name="my-security"),
+    path("me/password/", auth.change_password, name="password"),
+    path("me/recovery-codes/", auth.new_recovery_codes, name="recovery-codes"),
+    path("me/sign-out-everywhere/", auth.sign_out_everywhere, name="sign-out-everywhere"),
+    # Admin: accounts.
+    path("accounts/", accounts.account_list, name="accounts"),
+    path("accounts/new/", accounts.account_create, name="account-create"),
+    path("accounts/<int:account_id>/", accounts.account_detail, name="account-detail"),
+    *[
+        path(f"accounts/<int:account_id>/{operation}/", accounts.account_action,
+             {"operation": operation}, name=f"account-{operation}")
+        for operation in accounts.ACCOUNT_OPERATIONS
+    ],
+    # Supervisor and admin: the audit log.
+    path("audit/", audit.audit_log, name="audit"),
+    path("audit/verify/", audit.audit_verify, name="audit-verify"),
+    # Queues, cases, search, supervision (the cases console).
+    path("", include("safepassage.console.urls_cases")),
+]

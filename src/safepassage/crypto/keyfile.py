@@ -168,7 +168,7 @@ def create_keyfile(
     *,
     kdf_opslimit: int = argon2id.OPSLIMIT_MODERATE,
     kdf_memlimit: int = argon2id.MEMLIMIT_MODERATE,
-    receipt_params: ReceiptParams = ReceiptParams(),  # noqa: B008  (frozen, so sharing is safe)
+    receipt_params: ReceiptParams = ReceiptParams(),  # noqa: B008 - frozen, so sharing is safe
 ) -> Keyring:
     """Generate a new keyring and write it to ``path`` (mode 0600), sealed by ``passphrase``.
 

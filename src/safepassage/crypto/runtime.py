@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 INTAKE = "intake"
-DEFAULT_PASSPHRASE_ENV = "SAFEPASSAGE_KEY_PASSPHRASE"  # noqa: S105  (a variable name)
+DEFAULT_PASSPHRASE_ENV = "SAFEPASSAGE_KEY_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
 
 
 @dataclass

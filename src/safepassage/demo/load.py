@@ -82,8 +82,11 @@ def create_campaigns() -> list[Campaign]:
     """Two appeals that demo cases are attributed to."""
     return [
         Campaign.objects.create(
-            code="KURSK24", title="Korean video appeal, Kursk", audience="North Korean soldiers",
-            languages=["ko"], medium=Medium.VIDEO,
+            code="KURSK24",
+            title="Korean video appeal, Kursk",
+            audience="North Korean soldiers",
+            languages=["ko"],
+            medium=Medium.VIDEO,
         ),
         Campaign.objects.create(
             code="LIVE",

@@ -27,7 +27,7 @@ PERMISSIONS_POLICY = (
 
 def is_console_path(path: str) -> bool:
     """Whether a request path belongs to the operators' console."""
-    return path.startswith("/console/") or path.startswith("/static/console/")
+    return path.startswith(("/console/", "/static/console/"))
 
 
 class SecurityHeadersMiddleware:
@@ -39,7 +39,9 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         console = is_console_path(request.path)
-        response.headers.setdefault("Content-Security-Policy", CONSOLE_CSP if console else PUBLIC_CSP)
+        response.headers.setdefault(
+            "Content-Security-Policy", CONSOLE_CSP if console else PUBLIC_CSP
+        )
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -31,7 +31,7 @@ class RedactFilter(logging.Filter):
             exc_type = record.exc_info[0]
             # Keep where it failed (the traceback's frames) but not what the values were.
             name = exc_type.__name__ if exc_type else "Exception"
-            record.exc_info = (exc_type, _Redacted(name), record.exc_info[2])  # type: ignore[assignment]
+            record.exc_info = (exc_type, _Redacted(name), record.exc_info[2])
             record.exc_text = None
         return True
 

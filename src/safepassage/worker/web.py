@@ -14,9 +14,9 @@ receipt itself is dropped as soon as the lookup hash and applicant key are store
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
-from django.utils import timezone
 from nacl.public import PublicKey
 
 from safepassage.campaigns.models import Campaign, normalise_code
@@ -35,7 +35,11 @@ from safepassage.worker.language import detect_language
 
 IDENTITY_FIELDS = ("name", "rank", "unit", "service_number", "date_of_birth", "area")
 INDEXED_FIELDS = {"name": "name", "unit": "unit", "service_number": "service_number"}
-REACH_BACK_CHANNELS = {"telegram": Channel.TELEGRAM, "whatsapp": Channel.WHATSAPP, "phone": Channel.SMS}
+REACH_BACK_CHANNELS = {
+    "telegram": Channel.TELEGRAM,
+    "whatsapp": Channel.WHATSAPP,
+    "phone": Channel.SMS,
+}
 MAX_GROUP = 500
 
 
@@ -77,10 +81,9 @@ def _store_identity(case: Case, data: dict[str, Any]) -> None:
         if field in INDEXED_FIELDS:
             updates[f"{field}_index"] = blind_index(keyring, INDEXED_FIELDS[field], value)
         elif field == "date_of_birth":
-            try:
+            # A date we cannot parse stays sealed as typed, just not searchable by date.
+            with contextlib.suppress(ValueError):
                 updates["date_of_birth_index"] = blind_index(keyring, "dob", normalise_date(value))
-            except ValueError:
-                pass  # kept sealed as typed; just not searchable by date
     group = _text(data, "group_size")
     if group.isdigit() and 0 < int(group) <= MAX_GROUP:
         updates["group_size"] = int(group)

@@ -84,9 +84,7 @@ def post_reply(
         if existing is not None:
             return existing
     if contact is None:
-        contact = (
-            case.contacts.order_by("-last_inbound_at", "-created_at").first()
-        )
+        contact = case.contacts.order_by("-last_inbound_at", "-created_at").first()
         if contact is None:
             raise CaseError(f"Case {case.reference} has no contact to reply to.")
     applicant_key = (

@@ -27,9 +27,7 @@ class Message(models.Model):
     """A message; the body is sealed to the programme (and to a web applicant's key)."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="messages")
-    contact = models.ForeignKey(
-        "cases.Contact", on_delete=models.PROTECT, related_name="messages"
-    )
+    contact = models.ForeignKey("cases.Contact", on_delete=models.PROTECT, related_name="messages")
     direction = models.CharField(max_length=3, choices=Direction.choices)
     channel = models.CharField(max_length=16, choices=Channel.choices)
     language = models.CharField(max_length=8, blank=True)

@@ -17,9 +17,18 @@ class Note(models.Model):
     )
     body = SealedField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the console form so a double-submitted note is stored once.
+    idempotency_key = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="note_unique_idempotency_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"note #{self.pk}"

@@ -1,0 +1,128 @@
+"""The intake half shared by every channel type: find the hook, cap the body, seal, store.
+
+Everything here runs on the public tier with the programme's public key only.  A webhook
+call costs one cached lookup, one signature check, one sealed box and one INSERT; the
+provider gets its answer as soon as the envelope row is committed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from safepassage.channels.hookkey import open_intake_secret
+from safepassage.channels.models import ChannelInstance, hook_key_hash
+from safepassage.crypto.runtime import get_public_keyring
+from safepassage.crypto.sealing import seal_envelope_body
+from safepassage.intake.models import EnvelopeKind, InboundEnvelope
+
+logger = logging.getLogger("safepassage.channels.intake")
+ENVELOPE_VERSION = 1
+_CACHE_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Hook:
+    """What the intake knows about a channel instance (cached briefly per process)."""
+
+    instance_id: int
+    channel_type: str
+    channel: str
+    is_active: bool
+    verify_hash: str
+    intake_secret: str
+    public_base_url: str
+
+
+_cache: dict[str, tuple[float, Hook | None]] = {}
+_cache_lock = threading.Lock()
+
+
+def find_hook(key: str) -> Hook | None:
+    """The hook for a webhook path key, or ``None``.  Looked up by SHA-256, cached 30 s
+    (so a flood of calls on one path costs no query each, and a deactivated channel
+    stops accepting within half a minute)."""
+    if not key or len(key) > 128:
+        return None
+    digest = hook_key_hash(key)
+    now = time.monotonic()
+    with _cache_lock:
+        cached = _cache.get(digest)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+    instance = ChannelInstance.objects.filter(hook_key_hash=digest).first()
+    hook = None
+    if instance is not None:
+        hook = Hook(
+            instance_id=instance.pk,
+            channel_type=instance.channel_type,
+            channel=instance.channel,
+            is_active=instance.is_active,
+            verify_hash=instance.verify_hash,
+            intake_secret=open_intake_secret(instance.intake_secret),
+            public_base_url=instance.setting("public_base_url").rstrip("/"),
+        )
+    with _cache_lock:
+        if len(_cache) > 1000:
+            _cache.clear()
+        _cache[digest] = (now + _CACHE_SECONDS, hook)
+    return hook
+
+
+def forget_hooks() -> None:
+    """Drop the cache (after an admin changes a channel, and in tests)."""
+    with _cache_lock:
+        _cache.clear()
+
+
+def read_body(request: HttpRequest, limit: int) -> bytes | None:
+    """The raw body, or ``None`` if it is larger than ``limit`` (checked before reading
+    when the client declares a length)."""
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    try:
+        if int(declared) > limit:
+            return None
+    except ValueError:
+        return None
+    body = request.read(limit + 1)
+    return None if len(body) > limit else body
+
+
+def store_envelope(hook: Hook, *, endpoint: str, payload: Any) -> InboundEnvelope:
+    """Seal ``payload`` to the programme and store it for the worker.  Committed before
+    returning, so the provider is acknowledged only for stored data."""
+    body = seal_envelope_body(
+        {"v": ENVELOPE_VERSION, "instance": hook.instance_id, "endpoint": endpoint, "payload": payload},
+        to=get_public_keyring(),
+    )
+    with transaction.atomic():
+        return InboundEnvelope.objects.create(
+            kind=EnvelopeKind.PROVIDER_WEBHOOK,
+            channel=hook.channel,
+            received_at=timezone.now(),
+            body=body,
+        )
+
+
+def refuse(status: int, hook: Hook | None, reason: str) -> HttpResponse:
+    """An empty error answer, logged with the channel id and a reason code only."""
+    logger.info(
+        "webhook refused: status=%s channel=%s reason=%s",
+        status,
+        hook.instance_id if hook else "-",
+        reason,
+    )
+    return HttpResponse(status=status)
+
+
+def ignore(hook: Hook, reason: str) -> HttpResponse:
+    """Acknowledge and drop (what providers expect for updates we do not handle)."""
+    logger.info("webhook ignored: channel=%s reason=%s", hook.instance_id, reason)
+    return HttpResponse(status=200)

@@ -1,0 +1,5 @@
+"""Telegram Bot API channel type."""
+
+from safepassage.channels.telegram.channel import TelegramType
+
+__all__ = ["TelegramType"]

@@ -1,0 +1,57 @@
+"""The console navigation: built from the URLconf, so it shows only what a role may open.
+
+Each entry names a URL; an entry appears when that URL exists and its view's
+``console_roles`` include the account's role.  The cases console adds its own entries by
+defining ``nav_items`` (a list of ``(url name, label)``) in ``console/urls_cases.py``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, resolve, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from safepassage.accounts.models import Account
+
+_OWN_BEFORE: list[tuple[str, str | Promise]] = [
+    ("console:home", _("Home")),
+]
+_OWN_AFTER: list[tuple[str, str | Promise]] = [
+    ("console:accounts", _("Accounts")),
+    ("console:audit", _("Audit log")),
+]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One link in the navigation bar."""
+
+    url: str
+    label: str
+    current: bool
+
+
+def _entries() -> list[tuple[str, str | Promise]]:
+    cases_urls = importlib.import_module("safepassage.console.urls_cases")
+    extra: list[tuple[str, str | Promise]] = list(getattr(cases_urls, "nav_items", []))
+    return _OWN_BEFORE + extra + _OWN_AFTER
+
+
+def nav_items_for(account: Account, current_path: str) -> list[NavItem]:
+    """The links ``account`` may follow, in order, marking the one being viewed."""
+    items = []
+    for name, label in _entries():
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        roles = getattr(resolve(url).func, "console_roles", frozenset())
+        if account.role not in roles:
+            continue
+        current = current_path == url or (url != reverse("console:home")
+                                           and current_path.startswith(url))
+        items.append(NavItem(url=url, label=str(label), current=current))
+    return items

@@ -1,0 +1,1 @@
+"""Console views: thin, each behind ``console_view`` or ``console_public``."""

@@ -1,0 +1,330 @@
+"""Signing in (password, then TOTP or a recovery code), enrolment, signing out, and the
+person's own security settings.
+
+Nothing on these pages says whether an account name exists: an unknown name, a wrong
+password and an inactive account get the same message after the same work.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from safepassage.accounts import domain, throttle, totp
+from safepassage.accounts.domain.signin import METHOD_RECOVERY, normalise_username
+from safepassage.accounts.models import Account, Role
+from safepassage.accounts.sessions import (
+    clear_pending,
+    mark_verified,
+    pending_account_id,
+    start_pending,
+)
+from safepassage.audit.chain import record_event
+from safepassage.console.access import console_public, console_view, current_account
+from safepassage.console.account_forms import (
+    ChangePasswordForm,
+    CodeForm,
+    SignInForm,
+    TotpCodeForm,
+)
+from safepassage.console.flash import flash
+from safepassage.console.middleware import (
+    IDLE_SIGNED_OUT,
+    LANGUAGE_COOKIE,
+    console_language_codes,
+)
+
+ALL_ROLES = tuple(Role.values)
+_NEXT = "console_next"
+# Recovery codes left at which the console starts warning.
+_FEW_CODES_LEFT = 3
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    """A console path to go to after sign-in; anything else becomes the console home."""
+    if (
+        candidate
+        and candidate.startswith("/console/")
+        and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()})
+    ):
+        return candidate
+    return reverse("console:home")
+
+
+def _throttled_message() -> str:
+    return _("Too many attempts. Wait fifteen minutes, then try again.")
+
+
+def _pending_account(request: HttpRequest) -> Account | None:
+    account_id = pending_account_id(request.session)
+    if account_id is None:
+        return None
+    return Account.objects.filter(pk=account_id, is_active=True).first()
+
+
+def _restart(request: HttpRequest, message: str) -> HttpResponse:
+    clear_pending(request.session)
+    flash(request, message, level="warning")
+    return HttpResponseRedirect(reverse("console:sign-in"))
+
+
+def _complete_sign_in(request: HttpRequest, account: Account, *, method: str) -> str:
+    """Turn the half-signed-in session into a verified one; return where to go next."""
+    next_path = _safe_next(request, request.session.get(_NEXT))
+    login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+    mark_verified(request.session, account)
+    request.session.pop(_NEXT, None)
+    throttle.clear_account_failures(account.username)
+    domain.record_sign_in(account=account, method=method)
+    if method == METHOD_RECOVERY:
+        left = len(account.recovery_codes)
+        level = "warning" if left <= _FEW_CODES_LEFT else "info"
+        flash(request, _("You used a recovery code. Recovery codes left: %(n)d.") % {"n": left},
+              level=level)
+    return next_path
+
+
+def _count_failure(request: HttpRequest, username: str, *, step: str) -> None:
+    throttle.record_sign_in_failure(username=username, address=throttle.client_address(request))
+    existing = Account.objects.filter(username=normalise_username(username)).first()
+    if existing is not None:
+        domain.record_sign_in_failure_event(account=existing, step=step)
+
+
+@console_public
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """Step one: account name and password."""
+    if current_account(request) is not None:
+        return HttpResponseRedirect(_safe_next(request, request.GET.get("next")))
+    form = SignInForm(request.POST or None)
+    error = ""
+    notice = ""
+    if request.session.pop(IDLE_SIGNED_OUT, False):
+        notice = _("You were signed out after a period without activity. Please sign in again.")
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        address = throttle.client_address(request)
+        if throttle.is_throttled(username=username, address=address):
+            error = _throttled_message()
+        else:
+            account = domain.check_password_step(
+                username=username, password=form.cleaned_data["password"]
+            )
+            if account is None:
+                _count_failure(request, username, step="password")
+                error = _("The account name or the password is not right.")
+            else:
+                # A new session key for the half-signed-in state (no fixation).
+                request.session.cycle_key()
+                start_pending(request.session, account)
+                request.session[_NEXT] = _safe_next(
+                    request, request.POST.get("next") or request.GET.get("next")
+                )
+                target = "console:sign-in-code" if account.totp_confirmed else "console:enrol"
+                return HttpResponseRedirect(reverse(target))
+        # Never send the password back into the page.
+        form = SignInForm(initial={"username": form.cleaned_data.get("username", "")})
+    elif request.method == "POST":
+        error = _("Enter your account name and password.")
+    return render(
+        request,
+        "console/auth/sign_in.html",
+        {"form": form, "error": error, "notice": notice,
+         "next": request.POST.get("next") or request.GET.get("next", "")},
+    )
+
+
+@console_public
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """Step two: a TOTP code, or a recovery code if the phone is lost."""
+    account = _pending_account(request)
+    if account is None:
+        return _restart(request, _("Your sign-in took too long. Please start again."))
+    if not account.totp_confirmed:
+        return HttpResponseRedirect(reverse("console:enrol"))
+    form = CodeForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        address = throttle.client_address(request)
+        if throttle.is_throttled(username=account.username, address=address):
+            return _restart(request, _throttled_message())
+        method = domain.check_second_factor(account=account, code=form.cleaned_data["code"])
+        if method is None:
+            _count_failure(request, account.username, step="code")
+            error = _(
+                "That code is not right. Check that your phone's clock is correct, "
+                "or use one of your recovery codes."
+            )
+            form = CodeForm()
+        else:
+            return HttpResponseRedirect(_complete_sign_in(request, account, method=method))
+    return render(request, "console/auth/sign_in_code.html", {"form": form, "error": error})
+
+
+@console_public
+@require_http_methods(["GET", "POST"])
+def enrol(request: HttpRequest) -> HttpResponse:
+    """First sign-in (or after a TOTP reset): add the console to an authenticator app.
+
+    On success the recovery codes are shown in this response, once; they are never
+    stored in the clear and cannot be shown again.
+    """
+    account = _pending_account(request)
+    if account is None:
+        return _restart(request, _("Your sign-in took too long. Please start again."))
+    if account.totp_confirmed:
+        return HttpResponseRedirect(reverse("console:sign-in-code"))
+    form = TotpCodeForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        if throttle.is_throttled(
+            username=account.username, address=throttle.client_address(request)
+        ):
+            return _restart(request, _throttled_message())
+        codes = domain.confirm_totp_enrolment(account=account, code=form.cleaned_data["code"])
+        if codes is None:
+            _count_failure(request, account.username, step="enrolment")
+            error = _("That code is not right. Scan the code again and enter the newest code.")
+            form = TotpCodeForm()
+        else:
+            next_path = _complete_sign_in(request, account, method="totp")
+            return render(
+                request,
+                "console/auth/recovery_codes.html",
+                {"codes": codes, "next": next_path, "first_time": True},
+            )
+    secret = domain.begin_totp_enrolment(account=account)
+    uri = totp.provisioning_uri(account, secret)
+    return render(
+        request,
+        "console/auth/enrol.html",
+        {
+            "form": form,
+            "error": error,
+            "qr": totp.qr_code_data_uri(uri),
+            "secret": totp.group_secret(secret),
+        },
+    )
+
+
+@console_public
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """End this session (POST only, so a link or image cannot sign anyone out)."""
+    account = current_account(request)
+    if account is not None:
+        record_event(
+            "account.signed_out", actor=account, object_type="account",
+            object_ref=account.username,
+        )
+    logout(request)
+    flash(request, _("You have signed out."), level="success")
+    return HttpResponseRedirect(reverse("console:sign-in"))
+
+
+@console_public
+@require_POST
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """Switch the console between English and Ukrainian (cookie, and the account's
+    preference when signed in)."""
+    language = request.POST.get("language", "")
+    target = _safe_next(request, request.POST.get("next"))
+    response = HttpResponseRedirect(target)
+    if language not in console_language_codes():
+        return response
+    account = current_account(request)
+    if account is not None:
+        domain.set_console_language(account=account, language=language)
+    response.set_cookie(
+        LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, path="/console/",
+        secure=request.is_secure(), httponly=True, samesite="Strict",
+    )
+    return response
+
+
+@console_view(*ALL_ROLES)
+@require_http_methods(["GET"])
+def my_security(request: HttpRequest) -> HttpResponse:
+    """The person's own page: password, recovery codes, sign out everywhere."""
+    account = current_account(request)
+    assert account is not None
+    return render(
+        request,
+        "console/auth/my_security.html",
+        {"account": account, "codes_left": len(account.recovery_codes),
+         "code_form": TotpCodeForm()},
+    )
+
+
+@console_view(*ALL_ROLES)
+@require_http_methods(["GET", "POST"])
+def change_password(request: HttpRequest) -> HttpResponse:
+    """Change one's own password (required after an admin set it)."""
+    account = current_account(request)
+    assert account is not None
+    form = ChangePasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not account.check_password(form.cleaned_data["current_password"]):
+            form.add_error("current_password", _("This is not your current password."))
+        else:
+            try:
+                domain.change_password(
+                    account=account, new_password=form.cleaned_data["new_password"]
+                )
+            except ValidationError as exc:
+                form.add_error("new_password", exc)
+            else:
+                # Keeps this session; every other session of the account ends.
+                update_session_auth_hash(request, account)
+                flash(request, _("Your password has been changed."), level="success")
+                return HttpResponseRedirect(reverse("console:home"))
+    return render(
+        request,
+        "console/auth/change_password.html",
+        {"form": form, "required": account.must_change_password},
+    )
+
+
+change_password.console_allows_password_pending = True  # type: ignore[attr-defined]
+
+
+@console_view(*ALL_ROLES)
+@require_POST
+def new_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """Replace the recovery codes; needs a current code from the app (not a recovery
+    code), so a borrowed unlocked screen alone cannot mint new ones."""
+    account = current_account(request)
+    assert account is not None
+    form = TotpCodeForm(request.POST)
+    if form.is_valid() and domain.check_second_factor(
+        account=account, code=form.cleaned_data["code"], allow_recovery=False
+    ):
+        codes = domain.regenerate_recovery_codes(account=account)
+        return render(
+            request,
+            "console/auth/recovery_codes.html",
+            {"codes": codes, "next": reverse("console:my-security"), "first_time": False},
+        )
+    flash(request, _("That code is not right. Enter the newest code from your app."),
+          level="error")
+    return HttpResponseRedirect(reverse("console:my-security"))
+
+
+@console_view(*ALL_ROLES)
+@require_POST
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    """End every session of this account, this one included."""
+    account = current_account(request)
+    assert account is not None
+    domain.sign_out_everywhere(account=account)
+    logout(request)
+    flash(request, _("You have been signed out on every device."), level="success")
+    return HttpResponseRedirect(reverse("console:sign-in"))

@@ -1,0 +1,56 @@
+"""Accepting website submissions and follow-ups: seal, commit, then acknowledge.
+
+The intake holds the programme's public key only.  A submission becomes one
+``InboundEnvelope`` row whose body (schema in ``safepassage.worker.web``) is sealed
+before it is written; the fresh receipt travels inside it, so the receipt's Argon2id
+derivation runs in the worker and not on the public request path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from safepassage.cases.states import Channel
+from safepassage.crypto.receipts import new_receipt
+from safepassage.crypto.runtime import get_public_keyring
+from safepassage.crypto.sealing import seal_envelope_body
+from safepassage.intake.models import EnvelopeKind, InboundEnvelope
+
+
+def _store_envelope(kind: str, body: dict[str, Any]) -> InboundEnvelope:
+    sealed = seal_envelope_body(body, to=get_public_keyring())
+    # Committed when this block exits (it is the outermost one on the request path), so
+    # a caller that acknowledges after returning never acknowledges a lost envelope.
+    with transaction.atomic():
+        return InboundEnvelope.objects.create(
+            kind=kind, channel=Channel.WEB, received_at=timezone.now(), body=sealed
+        )
+
+
+def accept_web_submission(*, fields: dict[str, Any], language: str) -> str:
+    """Seal a website form into a pending ``web_submission`` envelope; return its receipt.
+
+    ``fields`` are the validated form fields in the envelope schema (``message`` and the
+    optional ones).  Side effect: one envelope row, committed before this returns.  The
+    receipt exists nowhere else on the server: show it once and forget it.
+    """
+    receipt = new_receipt()
+    _store_envelope(
+        EnvelopeKind.WEB_SUBMISSION, {**fields, "receipt": receipt, "language": language}
+    )
+    return receipt
+
+
+def accept_web_followup(*, lookup_hash: str, language: str, message: str) -> None:
+    """Seal a message written in the inbox into a pending ``web_followup`` envelope.
+
+    Side effect: one envelope row, committed before this returns.  The worker adds it to
+    the contact's case (reopening or renewing the case as the state machine says).
+    """
+    _store_envelope(
+        EnvelopeKind.WEB_FOLLOWUP,
+        {"lookup_hash": lookup_hash, "language": language, "message": message},
+    )

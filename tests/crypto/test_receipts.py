@@ -1,0 +1,137 @@
+"""Receipts: generation, typing them back in, and the keys derived from them."""
+
+# ruff: noqa: RUF001 - full-width, Cyrillic and Hangul look-alikes are the test data
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from safepassage.crypto.errors import MalformedReceipt
+from safepassage.crypto.keys import Keyring, ReceiptParams
+from safepassage.crypto.receipts import (
+    derive_receipt_keys,
+    format_receipt,
+    new_receipt,
+    parse_receipt,
+)
+from safepassage.crypto.sealing import open_text_as_applicant, seal
+
+VALID = "4111111111111111"  # a well-known Luhn-valid 16-digit number
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def test_new_receipts_are_16_luhn_valid_digits() -> None:
+    receipts = {new_receipt() for _ in range(200)}
+    assert len(receipts) == 200
+    for receipt in receipts:
+        assert re.fullmatch(r"[0-9]{16}", receipt)
+        assert parse_receipt(receipt) == receipt
+
+
+def test_format_receipt() -> None:
+    assert format_receipt("1234567890123452") == "1234 5678 9012 3452"
+    with pytest.raises(MalformedReceipt):
+        format_receipt("123")
+    with pytest.raises(MalformedReceipt):
+        format_receipt("４１１１１１１１１１１１１１１１")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        VALID,
+        "4111 1111 1111 1111",
+        "  4111-1111-1111-1111 ",
+        "4111.1111.1111.1111",
+        "4111 - 1111 . 1111  1111",
+        "4111\u20131111\u20141111\u20111111",  # en dash, em dash, non-breaking hyphen
+        "4111\u30001111\u00a01111\t1111",  # ideographic and no-break spaces
+        "4111 1111 1111 1111".translate(FULL_WIDTH),  # typed on a Korean keypad
+        "4111 1111 1111 1111".translate(ARABIC_INDIC),
+        "４１１１－１１１１－１１１１－１１１１",
+    ],
+)
+def test_parse_accepts_how_people_type(typed: str) -> None:
+    assert parse_receipt(typed) == VALID
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "4111 1111 1111 1112",  # wrong check digit
+        "4111 1111 1111 111",  # 15 digits
+        "4111 1111 1111 11111",  # 17 digits
+        "4111 1111 1111 111O",  # letter O
+        "4111/1111/1111/1111",
+        "",
+        "1" * 500,
+    ],
+)
+def test_parse_rejects(typed: str) -> None:
+    with pytest.raises(MalformedReceipt) as caught:
+        parse_receipt(typed)
+    assert "4111" not in str(caught.value)
+
+
+def test_every_single_digit_typo_is_caught() -> None:
+    receipt = new_receipt()
+    for position in range(16):
+        for digit in "0123456789":
+            if digit == receipt[position]:
+                continue
+            typo = receipt[:position] + digit + receipt[position + 1 :]
+            with pytest.raises(MalformedReceipt):
+                parse_receipt(typo)
+
+
+def test_derivation_is_deterministic(keyring: Keyring) -> None:
+    first = derive_receipt_keys(VALID, keyring.public)
+    second = derive_receipt_keys("4111 1111 1111 1111", keyring.public)
+    assert first == second
+    assert re.fullmatch(r"[0-9a-f]{64}", first.lookup_hash)
+    assert first.public_key == first.private_key.public_key
+    assert "private_key" not in repr(first)
+
+
+def test_derivation_differs_by_salt_and_by_receipt(
+    keyring: Keyring, other_keyring: Keyring
+) -> None:
+    mine = derive_receipt_keys(VALID, keyring.public)
+    other_salt = derive_receipt_keys(VALID, other_keyring.public)
+    other_receipt = derive_receipt_keys(new_receipt(), keyring.public)
+    assert len({mine.lookup_hash, other_salt.lookup_hash, other_receipt.lookup_hash}) == 3
+    assert len({bytes(mine.public_key), bytes(other_salt.public_key)}) == 2
+
+
+def test_derivation_refuses_malformed_receipt(keyring: Keyring) -> None:
+    with pytest.raises(MalformedReceipt):
+        derive_receipt_keys("4111 1111 1111 1112", keyring.public)
+
+
+def test_applicant_reads_replies_with_the_receipt_alone(keyring: Keyring) -> None:
+    receipt = new_receipt()
+    stored_public_key = derive_receipt_keys(receipt, keyring.public).public_key
+    reply = seal("Мы на связи.", to=keyring.public, applicant=stored_public_key)
+    # Later, a new session: the applicant types the receipt again.
+    typed = format_receipt(receipt).translate(FULL_WIDTH)
+    keys = derive_receipt_keys(typed, keyring.public)
+    assert open_text_as_applicant(reply, keys.private_key) == "Мы на связи."
+
+
+def test_production_receipt_parameters(keyring: Keyring) -> None:
+    production = dataclasses.replace(keyring.public, receipt_params=ReceiptParams())
+    assert production.receipt_params == ReceiptParams(opslimit=3, memlimit=64 * 1024 * 1024)
+    keys = derive_receipt_keys(VALID, production)
+    assert keys == derive_receipt_keys(VALID, production)
+    assert keys.lookup_hash != derive_receipt_keys(VALID, keyring.public).lookup_hash
+
+
+def test_receipt_params_are_bounded() -> None:
+    with pytest.raises(ValueError, match="opslimit"):
+        ReceiptParams(opslimit=0)
+    with pytest.raises(ValueError, match="memlimit"):
+        ReceiptParams(memlimit=1024)
