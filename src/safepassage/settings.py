@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Ends stale console sessions (idle, signed out everywhere) and sets the console language.
+    "safepassage.console.middleware.ConsoleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -186,7 +188,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = 63072000 if SAFEPASSAGE_TLS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SAFEPASSAGE_TLS
-if _env_bool("SAFEPASSAGE_BEHIND_PROXY"):
+SAFEPASSAGE_BEHIND_PROXY = _env_bool("SAFEPASSAGE_BEHIND_PROXY")
+# Console sessions end after this many minutes without activity.
+SAFEPASSAGE_CONSOLE_IDLE_MINUTES = int(os.environ.get("SAFEPASSAGE_CONSOLE_IDLE_MINUTES", "30"))
+if SAFEPASSAGE_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = _env_list("SAFEPASSAGE_CSRF_TRUSTED_ORIGINS")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024

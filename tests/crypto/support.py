@@ -1,7 +1,5 @@
 """Constants and small helpers shared by the crypto tests."""
 
-# ruff: noqa: RUF001 - full-width, Cyrillic and Hangul look-alikes are the test data
-
 from __future__ import annotations
 
 import base64

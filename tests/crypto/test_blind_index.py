@@ -1,7 +1,5 @@
 """Blind indexes and the normalisation that makes equal values index equally."""
 
-# ruff: noqa: RUF001 - full-width, Cyrillic and Hangul look-alikes are the test data
-
 from __future__ import annotations
 
 import re

@@ -258,3 +258,10 @@ def test_oversized_file_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b" " * (1024 * 1024 + 1))
     with pytest.raises(KeyFileError, match="too large"):
         load_public_keyfile(path)
+
+
+def test_keyring_repr_shows_no_secret(keyfile: KeyFile) -> None:
+    text = repr(keyfile.keyring).encode()
+    for secret in secret_encodings(keyfile.keyring):
+        assert secret not in text
+    assert b"index_key" not in text

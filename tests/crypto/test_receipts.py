@@ -1,7 +1,5 @@
 """Receipts: generation, typing them back in, and the keys derived from them."""
 
-# ruff: noqa: RUF001 - full-width, Cyrillic and Hangul look-alikes are the test data
-
 from __future__ import annotations
 
 import dataclasses

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from nacl.public import PrivateKey
 
 from safepassage.crypto.keys import Keyring
-from safepassage.crypto.sealing import open_text, open_text_as_applicant, seal
+from safepassage.crypto.sealing import open_sealed, open_text, open_text_as_applicant, seal
 
 # The suite's autouse fixtures are function-scoped but hold no per-example state the
 # properties depend on; the keyrings used here are session-scoped.
@@ -43,6 +43,4 @@ def test_blob_never_contains_the_plaintext(keyring: Keyring, text: str) -> None:
 @PROPERTY_SETTINGS
 @given(data=st.binary())
 def test_any_bytes_round_trip(keyring: Keyring, data: bytes) -> None:
-    from safepassage.crypto.sealing import open_sealed
-
     assert open_sealed(seal(data, to=keyring.public), keyring) == data

@@ -105,33 +105,52 @@ _HANGUL_FIRST = 0xAC00
 _HANGUL_LAST = 0xD7A3
 _VOWEL_COUNT = 21
 _FINAL_COUNT = 28
+_RIEUL_INITIAL = 5
+_RIEUL_FINAL = 8
 MAX_VARIANT_WORDS = 4
 
 
-def romanize_hangul_syllable(syllable: str) -> str:
-    """Revised Romanization of one precomposed Hangul syllable (U+AC00–U+D7A3).
-
-    A syllable's code point encodes its jamo: ``(initial × 21 + vowel) × 28 + final``
-    above U+AC00 (Unicode § 3.12, "Conjoining Jamo Behavior").
-    """
+def _jamo(syllable: str) -> tuple[int, int, int]:
+    # A syllable's code point encodes its jamo: (initial × 21 + vowel) × 28 + final
+    # above U+AC00 (Unicode § 3.12, "Conjoining Jamo Behavior").
     index = ord(syllable) - _HANGUL_FIRST
     if not 0 <= index <= _HANGUL_LAST - _HANGUL_FIRST:
         raise ValueError("not a precomposed Hangul syllable")
     initial, rest = divmod(index, _VOWEL_COUNT * _FINAL_COUNT)
     vowel, final = divmod(rest, _FINAL_COUNT)
-    return _RR_INITIALS[initial] + _RR_VOWELS[vowel] + _RR_FINALS[final]
+    return initial, vowel, final
+
+
+def romanize_hangul_syllable(syllable: str, *, after_rieul: bool = False) -> str:
+    """Revised Romanization of one precomposed Hangul syllable (U+AC00–U+D7A3).
+
+    ``after_rieul``: the previous syllable ended in ㄹ, so an initial ㄹ is written
+    ``l`` (RR: ㄹㄹ is romanized ``ll``).
+    """
+    initial, vowel, final = _jamo(syllable)
+    head = "l" if after_rieul and initial == _RIEUL_INITIAL else _RR_INITIALS[initial]
+    return head + _RR_VOWELS[vowel] + _RR_FINALS[final]
+
+
+def _is_hangul(char: str) -> bool:
+    return _HANGUL_FIRST <= ord(char) <= _HANGUL_LAST
 
 
 def _transliterate_word(word: str) -> str:
     table = _ICAO_UKRAINIAN if _UKRAINIAN_ONLY.intersection(word) else _ICAO_CYRILLIC
     out: list[str] = []
+    previous_final = -1
     for char in word:
         if char in _DROPPED:
             continue
-        if _HANGUL_FIRST <= ord(char) <= _HANGUL_LAST:
-            out.append(romanize_hangul_syllable(char))
+        if _is_hangul(char):
+            out.append(
+                romanize_hangul_syllable(char, after_rieul=previous_final == _RIEUL_FINAL)
+            )
+            previous_final = _jamo(char)[2]
         else:
             out.append(table.get(char, char))
+            previous_final = -1
     return _strip_latin_marks("".join(out))
 
 

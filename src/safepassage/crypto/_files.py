@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -49,6 +50,7 @@ def atomic_write(path: Path, data: bytes, *, mode: int, overwrite: bool) -> None
             os.fsync(handle.fileno())
         os.chmod(temp, mode)
         if overwrite:
+            _keep_owner(path, temp)
             os.replace(temp, path)
         else:
             try:
@@ -61,6 +63,18 @@ def atomic_write(path: Path, data: bytes, *, mode: int, overwrite: bool) -> None
         raise KeyFileError(f"cannot write key file {path}: {error.strerror}") from None
     finally:
         temp.unlink(missing_ok=True)
+
+
+def _keep_owner(existing: Path, replacement: Path) -> None:
+    # Rotating as root must not leave the service user unable to read its own key file.
+    try:
+        status = existing.stat()
+    except FileNotFoundError:
+        return
+    if (status.st_uid, status.st_gid) != (os.getuid(), os.getgid()):
+        # Only root may give a file away; otherwise the new file is ours, like any we write.
+        with contextlib.suppress(PermissionError):
+            os.chown(replacement, status.st_uid, status.st_gid)
 
 
 def _fsync_directory(directory: Path) -> None:

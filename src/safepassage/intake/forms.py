@@ -36,28 +36,27 @@ INQUIRY_CHOICES = [
     (InquiryType.INFORMATION, _("I need information")),
 ]
 
-# (name, limit); all optional, one line each.
-IDENTITY_FIELDS = [
-    ("name", conf.NAME_MAX),
-    ("rank", conf.SHORT_MAX),
-    ("unit", conf.NAME_MAX),
-    ("service_number", conf.SHORT_MAX),
-    ("date_of_birth", conf.SHORT_MAX),
-    ("area", conf.NAME_MAX),
-]
+# Optional, one line each, shown under "About you" (in the envelope schema's names).
+ABOUT_FIELDS = ["name", "rank", "unit", "service_number", "date_of_birth", "area", "group_size"]
 REACH_BACK_FIELDS = ["telegram", "whatsapp", "phone"]
 MULTILINE_FIELDS = frozenset({"message", "pending"})
 
 
-def _line(limit: int) -> forms.CharField:
+def _line(limit: int, label: Any = "", help_text: Any = "") -> forms.CharField:
     return forms.CharField(
-        required=False, max_length=limit, error_messages={"max_length": TOO_LONG}
+        required=False,
+        max_length=limit,
+        label=label,
+        help_text=help_text,
+        error_messages={"max_length": TOO_LONG},
     )
 
 
-def _message() -> forms.CharField:
+def _message(help_text: Any = "") -> forms.CharField:
     return forms.CharField(
         max_length=conf.MESSAGE_MAX,
+        label=_("Your message"),
+        help_text=help_text,
         error_messages={
             "required": _("Please write your message: it is the only field we need."),
             "max_length": TOO_LONG,
@@ -69,7 +68,11 @@ class PublicForm(forms.Form):
     """A form over cleaned public input that reports bytes that were not UTF-8."""
 
     def __init__(
-        self, data: Mapping[str, str] | None = None, *, unreadable: frozenset[str] = frozenset()
+        self,
+        data: Mapping[str, str] | None = None,
+        *,
+        unreadable: frozenset[str] = frozenset(),
+        initial: Mapping[str, str] | None = None,
     ) -> None:
         cleaned = None
         if data is not None:
@@ -78,7 +81,7 @@ class PublicForm(forms.Form):
                 for name, value in data.items()
                 if name in self.base_fields
             }
-        super().__init__(cleaned)
+        super().__init__(cleaned, initial=dict(initial or {}))
         self.unreadable = unreadable & set(self.base_fields)
 
     def clean(self) -> dict[str, Any]:
@@ -96,23 +99,24 @@ class PublicForm(forms.Form):
 class SubmissionForm(PublicForm):
     """The first message: only ``message`` is required."""
 
-    message = _message()
+    message = _message(_("Write in any language. This is the only field you must fill in."))
     inquiry_type = forms.ChoiceField(
         required=False,
         choices=INQUIRY_CHOICES,
+        label=_("What is it about? (optional)"),
         error_messages={"invalid_choice": _("Choose one of the listed answers.")},
     )
-    name = _line(conf.NAME_MAX)
-    rank = _line(conf.SHORT_MAX)
-    unit = _line(conf.NAME_MAX)
-    service_number = _line(conf.SHORT_MAX)
-    date_of_birth = _line(conf.SHORT_MAX)
-    area = _line(conf.NAME_MAX)
-    group_size = _line(8)
-    telegram = _line(conf.SHORT_MAX)
-    whatsapp = _line(conf.SHORT_MAX)
-    phone = _line(conf.SHORT_MAX)
-    campaign = _line(32)
+    name = _line(conf.NAME_MAX, _("Name"))
+    rank = _line(conf.SHORT_MAX, _("Rank"))
+    unit = _line(conf.NAME_MAX, _("Unit"))
+    service_number = _line(conf.SHORT_MAX, _("Service number"))
+    date_of_birth = _line(conf.SHORT_MAX, _("Date of birth"), _("For example 21.03.1999"))
+    area = _line(conf.NAME_MAX, _("Where you are now"))
+    group_size = _line(8, _("How many people would come"))
+    telegram = _line(conf.SHORT_MAX, "Telegram")
+    whatsapp = _line(conf.SHORT_MAX, "WhatsApp")
+    phone = _line(conf.SHORT_MAX, _("Phone"))
+    campaign = _line(32, _("Code from a leaflet or video (optional)"))
 
     def clean_group_size(self) -> str:
         """Digits from 1 to the worker's maximum, or empty."""
@@ -131,11 +135,19 @@ class SubmissionForm(PublicForm):
         """A known campaign code (letters and digits from a leaflet or video), or empty."""
         return check_campaign_code(self.cleaned_data.get("campaign", ""))
 
+    def about_fields(self) -> list[forms.BoundField]:
+        """The optional fields about the person, in display order."""
+        return [self[name] for name in ABOUT_FIELDS]
+
+    def reach_back_fields(self) -> list[forms.BoundField]:
+        """The optional ways to reach the person back."""
+        return [self[name] for name in REACH_BACK_FIELDS]
+
     def envelope_fields(self) -> dict[str, Any]:
         """The validated fields in the envelope body schema (empty optional fields left out)."""
         data = self.cleaned_data
         fields: dict[str, Any] = {"message": data["message"]}
-        for name in ["inquiry_type", *(name for name, _limit in IDENTITY_FIELDS), "group_size"]:
+        for name in ["inquiry_type", *ABOUT_FIELDS]:
             if data.get(name):
                 fields[name] = data[name]
         reach_back = {name: data[name] for name in REACH_BACK_FIELDS if data.get(name)}
@@ -172,6 +184,8 @@ class ReceiptForm(PublicForm):
 
     receipt = forms.CharField(
         max_length=conf.RECEIPT_INPUT_MAX,
+        label=_("Receipt number"),
+        help_text=_("16 digits. Spaces do not matter."),
         error_messages={
             "required": _("Enter the 16-digit number you were given."),
             "max_length": _("A receipt has 16 digits. Check the number and try again."),

@@ -5,17 +5,62 @@ Each function audits what it did and raises a ``CaseError`` subclass (with a mes
 safe to show an operator) when it refuses.
 """
 
+from safepassage.cases.domain.assignment import (
+    NotAssignable,
+    assign_case,
+    claim_case,
+    may_hold,
+    release_case,
+)
+from safepassage.cases.domain.canned import (
+    InvalidCannedReply,
+    PlaceholderValues,
+    canned_replies_for,
+    render_canned_reply,
+    save_canned_reply,
+    unfilled_placeholders,
+)
 from safepassage.cases.domain.errors import CaseError, StaleCase, TransitionNotAllowed
+from safepassage.cases.domain.identity import (
+    IdentityUpdate,
+    InvalidIdentity,
+    add_relative_contact,
+    open_identity,
+    set_media_consent,
+    update_identity,
+)
+from safepassage.cases.domain.merge import MergeRefused, merge_cases, undo_merge
 from safepassage.cases.domain.messages import add_inbound_message, post_reply
+from safepassage.cases.domain.notes import add_note
 from safepassage.cases.domain.transitions import actor_role, open_case, transition_case
 
 __all__ = [
     "CaseError",
+    "IdentityUpdate",
+    "InvalidCannedReply",
+    "InvalidIdentity",
+    "MergeRefused",
+    "NotAssignable",
+    "PlaceholderValues",
     "StaleCase",
     "TransitionNotAllowed",
     "actor_role",
     "add_inbound_message",
+    "add_note",
+    "add_relative_contact",
+    "assign_case",
+    "canned_replies_for",
+    "claim_case",
+    "may_hold",
+    "merge_cases",
     "open_case",
+    "open_identity",
     "post_reply",
+    "release_case",
+    "render_canned_reply",
+    "save_canned_reply",
+    "set_media_consent",
     "transition_case",
+    "undo_merge",
+    "unfilled_placeholders",
 ]

@@ -125,7 +125,8 @@ def first_response_stats(
 
     A case's time runs from its first inbound message to ``first_response_at``.  Cases
     not answered yet count towards "over target" once they have waited longer than the
-    target, but not towards the percentiles (their time is not known yet).  Cases merged
+    target (closed ones do not: nobody waits on them), but not towards the percentiles
+    (their time is not known yet).  Cases merged
     into another are left out: their messages now belong to the kept case.
     """
     now = now or timezone.now()
@@ -135,12 +136,14 @@ def first_response_stats(
         .annotate(
             first_in=Min("messages__created_at", filter=Q(messages__direction=Direction.INBOUND))
         )
-        .values_list("reference", "language", "first_in", "first_response_at", "created_at")
+        .values_list(
+            "reference", "language", "state", "first_in", "first_response_at", "created_at"
+        )
     )
     delays: list[float] = []
     late: list[LateCase] = []
     total = 0
-    for reference, language, first_in, responded, created in rows:
+    for reference, language, state, first_in, responded, created in rows:
         total += 1
         start = first_in or created
         if responded is not None:
@@ -148,7 +151,7 @@ def first_response_stats(
             delays.append(delay.total_seconds())
             if delay > target:
                 late.append(LateCase(reference, language, delay, answered=True))
-        elif now - start > target:
+        elif state != CaseState.CLOSED and now - start > target:
             late.append(LateCase(reference, language, now - start, answered=False))
     late.sort(key=lambda case: case.delay, reverse=True)
     median = percentile(delays, 0.5)

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, fields
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from safepassage.cases.domain.identity import index_for
 from safepassage.cases.models import Case, Contact
@@ -102,7 +101,3 @@ def search_cases(criteria: CaseSearch, *, within: QuerySet[Case]) -> QuerySet[Ca
         found = found.filter(created_at__lt=end)
     return found.order_by("-created_at", "-id")
 
-
-def today() -> datetime.date:
-    """The current UTC date (search dates are UTC days, as stored)."""
-    return timezone.now().date()

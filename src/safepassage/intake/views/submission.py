@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 
 from safepassage.crypto.receipts import format_receipt
 from safepassage.intake import throttling
-from safepassage.intake.forms import IDENTITY_FIELDS, SubmissionForm, check_campaign_code
+from safepassage.intake.forms import SubmissionForm, check_campaign_code
 from safepassage.intake.submissions import accept_web_submission
 from safepassage.intake.text import FormTooLarge, read_form
 from safepassage.intake.views.common import (
@@ -49,7 +49,6 @@ def _form_page(
         "intake/form.html",
         {
             "form": form,
-            "identity_fields": [name for name, _limit in IDENTITY_FIELDS],
             "notice": notice,
             "campaign_errors": campaign_errors or form.errors.get("campaign", []),
         },
@@ -65,8 +64,7 @@ def submission_form(request: HttpRequest, *, lang: str) -> HttpResponse:
     POST: validate, rate-limit, seal and commit, then show the receipt."""
     if request.method != "POST":
         code, errors = _campaign_from_link(request)
-        form = SubmissionForm()
-        form.initial = {"campaign": code}
+        form = SubmissionForm(initial={"campaign": code})
         return _form_page(request, form, lang=lang, campaign_errors=errors)
 
     if is_cross_site(request):

@@ -1,0 +1,36 @@
+"""The hotline channel type: no webhook and no sender — operators log calls by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safepassage.cases.states import Channel
+from safepassage.channels.base import ChannelType, Event, SendResult, SettingField
+from safepassage.channels.http import ProviderError
+from safepassage.channels.models import ChannelInstance
+
+
+class HotlineType(ChannelType):
+    slug = "hotline"
+    channel = Channel.HOTLINE
+    label = "Hotline (calls logged by operators)"
+    has_webhook = False
+    auto_reply_default = False
+    config_fields = (
+        SettingField("phone_number", "Published hotline number", required=False),
+    )
+
+    def parse(self, payload: Any, endpoint: str) -> list[Event]:
+        return []
+
+    def send_text(
+        self,
+        instance: ChannelInstance,
+        credentials: dict[str, str],
+        *,
+        recipient: str,
+        text: str,
+        options: dict[str, Any],
+        send_key: str,
+    ) -> SendResult:
+        raise ProviderError("hotline_cannot_send")

@@ -1,0 +1,1 @@
+"""Forms of the cases console (queue filters, case workspace, search, canned replies)."""
