@@ -18,7 +18,12 @@ def test_strict_headers_on_every_response(client: Client, path: str, db: None) -
     assert "frame-ancestors 'none'" in csp
     assert "'unsafe-inline'" not in csp
     assert response.headers["X-Frame-Options"] == "DENY"
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    # Public pages use same-origin so form posts carry a real Origin (see
+    # docs/decisions.md); neither policy ever sends a Referer to another site.
+    expected = "no-referrer" if path.startswith("/console/") else {"same-origin", "no-referrer"}
+    assert response.headers["Referrer-Policy"] in (
+        expected if isinstance(expected, set) else {expected}
+    )
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "camera=()" in response.headers["Permissions-Policy"]
 
@@ -55,8 +60,9 @@ def test_log_filter_strips_query_strings_and_exception_messages() -> None:
     record = logging.LogRecord(
         "django.request", logging.ERROR, __file__, 1, "Bad request %s", ("/en/?name=Иванов",), None
     )
+    surname = "".join(["Ива", "нов"])  # not a literal: tracebacks quote source lines
     try:
-        raise ValueError("duplicate key value (Иванов)")
+        raise ValueError(f"duplicate key value ({surname})")
     except ValueError:
         import sys
 

@@ -21,10 +21,18 @@ from nacl.public import PublicKey
 
 from safepassage.campaigns.models import Campaign, normalise_code
 from safepassage.cases.domain import add_inbound_message, open_case, transition_case
+from safepassage.cases.domain.identity import (
+    IDENTITY_FIELDS,
+    INDEXED_FIELDS,
+    MAX_FIELD_LENGTH,
+    MAX_GROUP_SIZE,
+    InvalidIdentity,
+    index_for,
+)
 from safepassage.cases.models import Case, Contact
 from safepassage.cases.models.contact import Relation
 from safepassage.cases.states import REOPENABLE_REASONS, CaseState, Channel, InquiryType
-from safepassage.crypto.blind_index import blind_index, normalise_date, normalise_phone
+from safepassage.crypto.blind_index import blind_index, normalise_phone
 from safepassage.crypto.errors import MalformedReceipt
 from safepassage.crypto.receipts import derive_receipt_keys, parse_receipt
 from safepassage.crypto.runtime import get_keyring
@@ -33,14 +41,11 @@ from safepassage.intake.models import EnvelopeKind, InboundEnvelope
 from safepassage.worker.envelopes import EnvelopeRejected, handles
 from safepassage.worker.language import detect_language
 
-IDENTITY_FIELDS = ("name", "rank", "unit", "service_number", "date_of_birth", "area")
-INDEXED_FIELDS = {"name": "name", "unit": "unit", "service_number": "service_number"}
 REACH_BACK_CHANNELS = {
     "telegram": Channel.TELEGRAM,
     "whatsapp": Channel.WHATSAPP,
     "phone": Channel.SMS,
 }
-MAX_GROUP = 500
 
 
 def _text(data: dict[str, Any], key: str) -> str:
@@ -71,21 +76,25 @@ def _flag(case: Case, flag: str) -> None:
 
 
 def _store_identity(case: Case, data: dict[str, Any]) -> None:
-    keyring = get_keyring()
+    """Seal what the applicant typed; index it the way operators search it.
+
+    Indexes use the same name keys as the console (``cases.domain.identity.index_for``),
+    so a name typed in Hangul by the applicant is found by an operator typing it in
+    Latin.  A value that cannot be indexed (a date we cannot parse, a name of only
+    punctuation) is still kept, sealed as typed — just not searchable.
+    """
+    public = get_keyring().public
     updates: dict[str, Any] = {}
     for field in IDENTITY_FIELDS:
-        value = _text(data, field)[:200]
+        value = _text(data, field)[:MAX_FIELD_LENGTH]
         if not value:
             continue
-        updates[field] = seal(value, to=keyring.public)
+        updates[field] = seal(value, to=public)
         if field in INDEXED_FIELDS:
-            updates[f"{field}_index"] = blind_index(keyring, INDEXED_FIELDS[field], value)
-        elif field == "date_of_birth":
-            # A date we cannot parse stays sealed as typed, just not searchable by date.
-            with contextlib.suppress(ValueError):
-                updates["date_of_birth_index"] = blind_index(keyring, "dob", normalise_date(value))
+            with contextlib.suppress(InvalidIdentity, ValueError):
+                updates[f"{field}_index"] = index_for(INDEXED_FIELDS[field], value)
     group = _text(data, "group_size")
-    if group.isdigit() and 0 < int(group) <= MAX_GROUP:
+    if group.isdigit() and 0 < int(group) <= MAX_GROUP_SIZE:
         updates["group_size"] = int(group)
     if updates:
         Case.objects.filter(pk=case.pk).update(**updates)
@@ -105,7 +114,10 @@ def _store_reach_back(case: Case, data: dict[str, Any], relation: str, language:
         normalised = value.lstrip("@") if key == "telegram" else normalise_phone(value)
         if not normalised:
             continue
-        index = blind_index(keyring, kind, normalised)
+        try:
+            index = blind_index(keyring, kind, normalised)
+        except ValueError:
+            continue  # nothing left to identify them by once normalised
         existing = Contact.objects.filter(channel=channel, identity_index=index).first()
         if existing is not None:
             # The same number or handle already reaches another case: a real person

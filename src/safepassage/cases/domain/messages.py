@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from nacl.public import PublicKey
 
 from safepassage.audit.chain import record_event
@@ -19,6 +20,9 @@ from safepassage.crypto.sealing import Sealed, seal
 if TYPE_CHECKING:
     from safepassage.accounts.models import Account
     from safepassage.intake.models import InboundEnvelope
+
+# Long enough for any real answer; short enough for an SMS gateway to split sanely.
+MAX_REPLY_LENGTH = 4000
 
 
 def add_inbound_message(
@@ -76,17 +80,31 @@ def post_reply(
     """
     text = text.strip()
     if not text:
-        raise CaseError("A reply cannot be empty.")
-    if case.state == CaseState.CLOSED:
-        raise CaseError(f"Case {case.reference} is closed; reopen it before replying.")
+        raise CaseError(_("A reply cannot be empty."))
+    if len(text) > MAX_REPLY_LENGTH:
+        raise CaseError(
+            _("A reply can be at most %(limit)d characters long.") % {"limit": MAX_REPLY_LENGTH}
+        )
     if idempotency_key:
-        existing = Message.objects.filter(idempotency_key=idempotency_key).first()
+        # Looked up before the state check: a double submit that raced a closing still
+        # finds its first copy instead of an error.
+        existing = Message.objects.filter(idempotency_key=idempotency_key, case=case).first()
         if existing is not None:
             return existing
+    if case.state == CaseState.CLOSED:
+        raise CaseError(
+            _("Case %(reference)s is closed; reopen it before replying.")
+            % {"reference": case.reference}
+        )
     if contact is None:
         contact = case.contacts.order_by("-last_inbound_at", "-created_at").first()
         if contact is None:
-            raise CaseError(f"Case {case.reference} has no contact to reply to.")
+            raise CaseError(
+                _("Case %(reference)s has no contact to reply to.")
+                % {"reference": case.reference}
+            )
+    elif contact.case_id != case.pk:
+        raise CaseError(_("That contact does not belong to this case."))
     applicant_key = (
         PublicKey(bytes(contact.applicant_public_key)) if contact.applicant_public_key else None
     )
@@ -121,8 +139,9 @@ def post_reply(
             )
     except IntegrityError:
         # Two submissions of the same form raced; the other one won.
-        existing = Message.objects.filter(idempotency_key=idempotency_key).first()
+        existing = Message.objects.filter(idempotency_key=idempotency_key, case=case).first()
         if existing is None:
-            raise
+            # The key is taken on another case: a forged or corrupted form.
+            raise CaseError(_("This form was already used; reload the page.")) from None
         return existing
     return message

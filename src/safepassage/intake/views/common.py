@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
+from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.csrf import csrf_exempt
 
 PUBLIC_LANGUAGES: tuple[str, ...] = tuple(code for code, _name in settings.PUBLIC_LANGUAGES)
@@ -83,8 +84,8 @@ def preferred_language(request: HttpRequest, among: tuple[str, ...] = PUBLIC_LAN
     """The first of ``among`` the browser's ``Accept-Language`` asks for, else Russian
     (or the first of ``among`` when Russian is not one of them)."""
     header = str(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))[:500]
-    for code, _quality in translation.trans_real.parse_accept_lang_header(header):
-        primary = code.split("-")[0].lower()
+    for code, _quality in parse_accept_lang_header(header):
+        primary = str(code).split("-")[0].lower()
         if primary in among:
             return primary
     return DEFAULT_LANGUAGE if DEFAULT_LANGUAGE in among else among[0]

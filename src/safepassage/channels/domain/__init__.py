@@ -1,0 +1,1 @@
+"""Channel domain functions: what the worker, the console and the tasks call."""

@@ -1,0 +1,111 @@
+"""Channel identities: blind indexes, chat sessions, contacts and their cases."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from safepassage.cases.domain import open_case
+from safepassage.cases.models import Case, Contact
+from safepassage.cases.models.contact import Relation
+from safepassage.channels.models import ChannelInstance, ChatSession
+from safepassage.crypto.blind_index import blind_index, normalise_phone
+from safepassage.crypto.runtime import get_keyring
+from safepassage.crypto.sealing import seal
+from safepassage.worker.web import current_case, reopen_or_renew
+
+DEFAULT_BOT_LANGUAGE = "ru"
+
+
+def bot_languages() -> list[str]:
+    """Language codes the bot speaks (the public languages)."""
+    return [code for code, _ in settings.PUBLIC_LANGUAGES]
+
+
+def supported_language(code: str) -> str:
+    """``ru-RU`` → ``ru``; ``""`` when the bot does not speak it."""
+    base = code.strip().lower().replace("_", "-").split("-", 1)[0]
+    return base if base in bot_languages() else ""
+
+
+def identity_index(instance: ChannelInstance, identity: str) -> str:
+    """The blind index a contact of this channel is found by.
+
+    Phone-based channels index the normalised number (``+`` and digits; WhatsApp sends
+    digits without ``+``), so one number links across WhatsApp, SMS and the hotline.
+    """
+    keyring = get_keyring()
+    if instance.channel_type == "telegram":
+        return blind_index(keyring, "telegram_chat", identity)
+    return blind_index(keyring, "phone", phone_identity(identity))
+
+
+def phone_identity(value: str) -> str:
+    """A phone number in ``+digits`` form (WhatsApp ids are digits only)."""
+    digits = normalise_phone(value)
+    return digits if digits.startswith("+") or not digits else "+" + digits
+
+
+def get_session(instance: ChannelInstance, identity: str, *, hint: str = "") -> ChatSession:
+    """The chat session for ``identity`` on ``instance``, created on first contact.
+
+    A new session speaks the language of the person's app when the bot speaks it,
+    else the instance's default language.
+    """
+    index = identity_index(instance, identity)
+    session = ChatSession.objects.filter(instance=instance, identity_index=index).first()
+    if session is not None:
+        if not session.language_chosen and not session.language and supported_language(hint):
+            session.language = supported_language(hint)
+            session.save(update_fields=["language"])
+        return session
+    language = (
+        supported_language(hint)
+        or supported_language(instance.setting("default_language"))
+        or DEFAULT_BOT_LANGUAGE
+    )
+    return ChatSession.objects.create(
+        instance=instance,
+        identity=seal(identity, to=get_keyring().public),
+        identity_index=index,
+        language=language,
+    )
+
+
+def contact_and_case(
+    instance: ChannelInstance, session: ChatSession, *, identity: str, language: str
+) -> tuple[Contact, Case, bool]:
+    """The contact behind ``session`` and the case its new message belongs to.
+
+    A known contact's case is followed through merges and reopened or renewed as the
+    state machine says (``worker.web.reopen_or_renew``).  An unknown one gets a new case
+    in the detected language, attributed to the campaign the session remembers.
+    Returns ``(contact, case, case_is_new)``.
+    """
+    contact = session.contact
+    if contact is None:
+        contact = Contact.objects.filter(
+            channel=instance.channel, identity_index=session.identity_index
+        ).first()
+    if contact is not None:
+        previous = current_case(contact.case)
+        case = reopen_or_renew(previous, contact)
+        if session.contact_id != contact.pk:
+            ChatSession.objects.filter(pk=session.pk).update(contact=contact)
+            session.contact = contact
+        if case.campaign_id is None and session.campaign_id is not None:
+            Case.objects.filter(pk=case.pk, campaign__isnull=True).update(
+                campaign=session.campaign_id
+            )
+        return contact, case, case.pk != previous.pk
+    case = open_case(channel=instance.channel, language=language, campaign=session.campaign)
+    contact = Contact.objects.create(
+        case=case,
+        channel=instance.channel,
+        relation=Relation.UNKNOWN,
+        identity=seal(identity, to=get_keyring().public),
+        identity_index=session.identity_index,
+        language=session.language,
+    )
+    ChatSession.objects.filter(pk=session.pk).update(contact=contact)
+    session.contact = contact
+    return contact, case, True

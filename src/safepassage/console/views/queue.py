@@ -1,0 +1,176 @@
+"""Language queues and the "waiting for turn" list.
+
+The queue page polls its own table (htmx, every 20 seconds) with the filters it was
+opened with, so a refresh never moves the operator to another page or filter.  The
+number of queries per page is fixed (tests pin it), whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from safepassage.accounts.models import Account, Role
+from safepassage.cases.models import Case
+from safepassage.cases.states import CaseState
+from safepassage.console.access import console_view, current_account
+from safepassage.console.forms.common import language_choices, language_name
+from safepassage.console.forms.queue import (
+    OPEN_STATES,
+    SCOPE_ALL,
+    SCOPE_MINE,
+    SCOPE_UNASSIGNED,
+    QueueFilterForm,
+)
+
+PAGE_SIZE = 50
+POLL_SECONDS = 20
+
+
+def visible_cases(account: Account) -> QuerySet[Case]:
+    """Every case ``account`` may look at, as a queryset (the rule of ``get_case_for``).
+
+    Supervisors see all cases; an operator sees the cases in the languages it reads
+    that nobody else is working.  Other roles see none here.
+    """
+    if account.role == Role.SUPERVISOR:
+        return Case.objects.all()
+    if account.role == Role.OPERATOR:
+        return Case.objects.filter(language__in=account.languages).filter(
+            Q(assigned_to=None) | Q(assigned_to=account)
+        )
+    return Case.objects.none()
+
+
+def queue_languages(account: Account) -> list[str]:
+    """The language queues ``account`` works: its own languages, or all for supervisors."""
+    if account.role == Role.SUPERVISOR:
+        return [code for code, _name in language_choices()]
+    return [code for code, _name in language_choices(account.languages)]
+
+
+def _rows(account: Account, filters: dict[str, Any]) -> QuerySet[Case]:
+    cases = visible_cases(account).filter(state__in=OPEN_STATES)
+    languages = queue_languages(account)
+    if filters["language"] in languages:
+        cases = cases.filter(language=filters["language"])
+    else:
+        cases = cases.filter(language__in=languages)
+    if filters["state"]:
+        cases = cases.filter(state=filters["state"])
+    if filters["scope"] == SCOPE_MINE:
+        cases = cases.filter(assigned_to=account)
+    elif filters["scope"] == SCOPE_UNASSIGNED or account.role != Role.SUPERVISOR:
+        cases = cases.filter(assigned_to=None)
+    return cases.select_related("campaign", "assigned_to").order_by(
+        F("waiting_since").asc(nulls_last=True), "created_at", "id"
+    )
+
+
+def _unassigned_counts(account: Account) -> list[dict[str, Any]]:
+    """Per language the account works: open cases nobody has, and how many wait."""
+    languages = queue_languages(account)
+    counts = {
+        row["language"]: row
+        for row in Case.objects.filter(
+            state__in=OPEN_STATES, assigned_to=None, language__in=languages
+        )
+        .values("language")
+        .annotate(
+            total=Count("id"), waiting=Count("id", filter=Q(waiting_since__isnull=False))
+        )
+    }
+    return [
+        {
+            "code": code,
+            "name": language_name(code),
+            "total": counts.get(code, {}).get("total", 0),
+            "waiting": counts.get(code, {}).get("waiting", 0),
+        }
+        for code in languages
+    ]
+
+
+def _queue_context(request: HttpRequest, account: Account) -> dict[str, Any]:
+    form = QueueFilterForm(
+        request.GET,
+        languages=queue_languages(account),
+        supervisor=account.role == Role.SUPERVISOR,
+    )
+    filters = form.filters()
+    if filters["scope"] == SCOPE_ALL and account.role != Role.SUPERVISOR:
+        filters["scope"] = SCOPE_UNASSIGNED
+    paginator = Paginator(_rows(account, filters), PAGE_SIZE)
+    page = paginator.get_page(filters["page"])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "counts": _unassigned_counts(account),
+        "query": query.urlencode(),
+        "full_query": request.GET.urlencode(),
+        "poll_seconds": POLL_SECONDS,
+        "account": account,
+        "scope_mine": SCOPE_MINE,
+    }
+
+
+@console_view(Role.OPERATOR, Role.SUPERVISOR)
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """The language queues, longest-waiting first, with unassigned counts per language."""
+    account = current_account(request)
+    assert account is not None
+    return render(request, "console/queue/queue.html", _queue_context(request, account))
+
+
+@console_view(Role.OPERATOR, Role.SUPERVISOR)
+@require_GET
+def queue_table(request: HttpRequest) -> HttpResponse:
+    """The queue table alone, for the page's polling refresh (same filters, same page)."""
+    account = current_account(request)
+    assert account is not None
+    return render(request, "console/queue/_table.html", _queue_context(request, account))
+
+
+@console_view(Role.OPERATOR, Role.SUPERVISOR)
+@require_GET
+def waiting_for_turn(request: HttpRequest) -> HttpResponse:
+    """Verified cases waiting for their turn to cross, oldest verification first.
+
+    Shows the group size of each and the number of people waiting in total.
+    """
+    account = current_account(request)
+    assert account is not None
+    cases = (
+        visible_cases(account)
+        .filter(state=CaseState.VERIFIED)
+        .select_related("assigned_to")
+        .order_by(F("state_changed_at").asc(nulls_last=True), "id")
+    )
+    totals = cases.aggregate(
+        cases=Count("id"),
+        people=Sum("group_size"),
+        unknown=Count("id", filter=Q(group_size=None)),
+    )
+    unknown_group = totals["unknown"] or 0
+    paginator = Paginator(cases, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "console/queue/waiting.html",
+        {
+            "page": page,
+            "total_cases": totals["cases"] or 0,
+            # A case without a recorded group size is one person at least.
+            "total_people": (totals["people"] or 0) + unknown_group,
+            "unknown_group": unknown_group,
+        },
+    )

@@ -1,0 +1,206 @@
+"""The authorisation matrix: every console URL × anonymous and every persona.
+
+Generated from the URL configuration, so a view added without a rule fails here:
+every view must carry ``console_roles`` (from ``console_view``) or be one of the few
+``console_public`` views listed below.  Each URL is requested as anonymous (sent to
+sign-in), as each role the view does not name (403, nothing shown) and as each role it
+names (let through the gate), with a real case reference wherever a pattern takes one.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RegexPattern, RoutePattern
+
+from safepassage.accounts.models import Account
+from safepassage.cases.domain import open_case
+from safepassage.cases.models import Case
+from tests.console.helpers import force_verified_login
+
+# The only views an anonymous visitor may reach (SecureDrop-style allow-list).  Adding a
+# public view means adding it here, in review.
+PUBLIC_VIEWS = {
+    "console:sign-in",
+    "console:sign-in-code",
+    "console:enrol",
+    "console:sign-out",
+    "console:language",
+}
+
+# Rules that hold whatever a view declares, checked against the declarations themselves.
+ADMIN_ONLY = {"console:accounts", "console:account-create", "console:account-detail"}
+SUPERVISOR_AND_ADMIN = {"console:audit", "console:audit-verify"}
+EVERY_ROLE = {"console:home", "console:my-security", "console:password",
+              "console:recovery-codes", "console:sign-out-everywhere"}
+
+# Who may look at the matrix case (Korean, new, unassigned) at all.
+MAY_SEE_MATRIX_CASE = {"kim": True, "olga": False, "sofia": True, "roman": False,
+                       "anna": False, "adam": False}
+
+_CASE_PARAM = re.compile(r"(^|_)(ref|reference|case)($|_)")
+
+
+@dataclass
+class ConsoleRoute:
+    """One URL pattern under the console, with everything needed to request it."""
+
+    name: str
+    view: Any
+    params: dict[str, str] = field(default_factory=dict)  # kwarg -> converter name
+
+    @property
+    def case_scoped(self) -> bool:
+        return any(_CASE_PARAM.search(param) for param in self.params)
+
+
+def _converters(pattern: Any) -> dict[str, str]:
+    if isinstance(pattern, RoutePattern):
+        return {name: type(conv).__name__ for name, conv in pattern.converters.items()}
+    if isinstance(pattern, RegexPattern):
+        return dict.fromkeys(pattern.regex.groupindex, "regex")
+    return {}
+
+
+def _walk(
+    patterns: list[URLPattern | URLResolver], namespace: str, params: dict[str, str]
+) -> Iterator[ConsoleRoute]:
+    for entry in patterns:
+        here = {**params, **_converters(entry.pattern)}
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, inner, here)
+        else:
+            assert entry.name, f"console URL {entry.pattern} has no name"
+            yield ConsoleRoute(f"{namespace}:{entry.name}", entry.callback, here)
+
+
+def console_routes() -> list[ConsoleRoute]:
+    """Every URL pattern mounted under the console namespace, recursively."""
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and entry.namespace == "console":
+            return list(_walk(entry.url_patterns, "console", _converters(entry.pattern)))
+    raise AssertionError("the console URLconf is not mounted")
+
+
+ROUTES = console_routes()
+
+
+def _value_for(param: str, converter: str, case: Case, personas: dict[str, Account]) -> str:
+    if _CASE_PARAM.search(param):
+        return case.reference
+    if "account" in param:
+        return str(personas["kim"].pk)
+    if converter == "UUIDConverter":
+        return str(uuid.uuid4())
+    if converter in {"IntConverter", "regex"}:
+        return "1"
+    return "x"
+
+
+def url_for(route: ConsoleRoute, case: Case, personas: dict[str, Account]) -> str:
+    kwargs = {p: _value_for(p, conv, case, personas) for p, conv in route.params.items()}
+    return reverse(route.name, kwargs=kwargs)
+
+
+@pytest.fixture
+def matrix_case(personas: dict[str, Account]) -> Case:
+    return open_case(channel="web", language="ko")
+
+
+@pytest.fixture
+def clients(personas: dict[str, Account]) -> dict[str, Client]:
+    signed_in = {}
+    for name, account in personas.items():
+        client = Client()
+        force_verified_login(client, account)
+        signed_in[name] = client
+    return signed_in
+
+
+def test_console_has_routes_to_check() -> None:
+    names = {route.name for route in ROUTES}
+    assert {"console:home", "console:sign-in", "console:accounts", "console:audit"} <= names
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_every_console_view_declares_who_may_open_it(route: ConsoleRoute) -> None:
+    roles = getattr(route.view, "console_roles", None)
+    public = getattr(route.view, "console_public", False)
+    assert roles or public, f"{route.name} has neither console_view(...) nor console_public"
+    assert not (roles and public), f"{route.name} is both public and role-restricted"
+    assert public == (route.name in PUBLIC_VIEWS), f"{route.name}: public views are allow-listed"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_declared_roles_match_the_programme_rules(route: ConsoleRoute) -> None:
+    roles = getattr(route.view, "console_roles", frozenset())
+    if route.name in ADMIN_ONLY:
+        assert roles == {"admin"}
+    if route.name in SUPERVISOR_AND_ADMIN:
+        assert roles == {"supervisor", "admin"}
+    if route.name in EVERY_ROLE:
+        assert roles == {"operator", "supervisor", "registrar", "analyst", "admin"}
+    if route.case_scoped:
+        # An admin manages accounts and an analyst sees aggregates: neither opens a case.
+        assert "admin" not in roles
+        assert "analyst" not in roles
+
+
+def _is_sign_in_redirect(response: Any) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(
+        reverse("console:sign-in")
+    )
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_anonymous_visitor_is_sent_to_sign_in_and_sees_nothing(
+    route: ConsoleRoute, matrix_case: Case, personas: dict[str, Account]
+) -> None:
+    url = url_for(route, matrix_case, personas)
+    for method in ("get", "post"):
+        response = getattr(Client(), method)(url)
+        if route.name in PUBLIC_VIEWS:
+            assert response.status_code < 500
+            assert response.status_code != 403
+        else:
+            assert _is_sign_in_redirect(response), (method, response.status_code)
+            assert response["Location"] == reverse("console:sign-in") + "?next=" + (
+                url.replace("/", "%2F")
+            )
+        assert matrix_case.reference.encode() not in response.content
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.name not in PUBLIC_VIEWS],
+                         ids=lambda r: r.name)
+def test_each_persona_gets_exactly_what_the_view_declares(
+    route: ConsoleRoute,
+    matrix_case: Case,
+    personas: dict[str, Account],
+    clients: dict[str, Client],
+) -> None:
+    url = url_for(route, matrix_case, personas)
+    roles = route.view.console_roles
+    for name, account in personas.items():
+        client = clients[name]
+        if account.role not in roles:
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                assert response.status_code == 403, (name, method, response.status_code)
+                assert matrix_case.reference.encode() not in response.content
+            continue
+        response = client.get(url)
+        assert response.status_code < 500, (name, response.status_code)
+        assert response.status_code != 403, name
+        assert not _is_sign_in_redirect(response), name
+        if route.case_scoped and not MAY_SEE_MATRIX_CASE[name]:
+            # Let through the role gate, stopped by get_case_for: "not found", nothing shown.
+            assert response.status_code in (404, 405), (name, response.status_code)
+            assert matrix_case.reference.encode() not in response.content
