@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "safepassage.cases",
     "safepassage.campaigns",
     "safepassage.channels",
+    "safepassage.register",
+    "safepassage.analytics",
     "safepassage.intake",
     "safepassage.console",
     "safepassage.worker",
@@ -200,6 +202,17 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 64
 # Configurable neutral title and Onion-Location for the public site.
 SAFEPASSAGE_PUBLIC_TITLE = os.environ.get("SAFEPASSAGE_PUBLIC_TITLE", "")
 SAFEPASSAGE_ONION_LOCATION = os.environ.get("SAFEPASSAGE_ONION_LOCATION", "")
+
+# Messenger channels: the channel types this deployment offers (one package each), and
+# the key that encrypts the webhook-verification secrets the intake needs in clear
+# (32 bytes, base64; the same on intake and console hosts — see channels/hookkey.py).
+SAFEPASSAGE_CHANNEL_TYPES = [
+    "safepassage.channels.telegram.TelegramType",
+    "safepassage.channels.whatsapp.WhatsAppType",
+    "safepassage.channels.sms.TwilioSmsType",
+    "safepassage.channels.hotline.HotlineType",
+]
+SAFEPASSAGE_HOOK_KEY = os.environ.get("SAFEPASSAGE_HOOK_KEY", "")
 
 # Logging: requests are never logged with their bodies or query strings, and the
 # `django.request`/`django.security` records carry only status and path templates.

@@ -23,7 +23,8 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from safepassage.accounts.models import Account
 from safepassage.cases.domain import open_case
 from safepassage.cases.models import Case
-from tests.console.helpers import force_verified_login
+
+from .helpers import force_verified_login
 
 # The only views an anonymous visitor may reach (SecureDrop-style allow-list).  Adding a
 # public view means adding it here, in review.
@@ -38,12 +39,23 @@ PUBLIC_VIEWS = {
 # Rules that hold whatever a view declares, checked against the declarations themselves.
 ADMIN_ONLY = {"console:accounts", "console:account-create", "console:account-detail"}
 SUPERVISOR_AND_ADMIN = {"console:audit", "console:audit-verify"}
-EVERY_ROLE = {"console:home", "console:my-security", "console:password",
-              "console:recovery-codes", "console:sign-out-everywhere"}
+EVERY_ROLE = {
+    "console:home",
+    "console:my-security",
+    "console:password",
+    "console:recovery-codes",
+    "console:sign-out-everywhere",
+}
 
 # Who may look at the matrix case (Korean, new, unassigned) at all.
-MAY_SEE_MATRIX_CASE = {"kim": True, "olga": False, "sofia": True, "roman": False,
-                       "anna": False, "adam": False}
+MAY_SEE_MATRIX_CASE = {
+    "kim": True,
+    "olga": False,
+    "sofia": True,
+    "roman": False,
+    "anna": False,
+    "adam": False,
+}
 
 _CASE_PARAM = re.compile(r"(^|_)(ref|reference|case)($|_)")
 
@@ -141,7 +153,7 @@ def test_every_console_view_declares_who_may_open_it(route: ConsoleRoute) -> Non
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
 def test_declared_roles_match_the_programme_rules(route: ConsoleRoute) -> None:
-    roles = getattr(route.view, "console_roles", frozenset())
+    roles: frozenset[str] = getattr(route.view, "console_roles", frozenset())
     if route.name in ADMIN_ONLY:
         assert roles == {"admin"}
     if route.name in SUPERVISOR_AND_ADMIN:
@@ -155,9 +167,10 @@ def test_declared_roles_match_the_programme_rules(route: ConsoleRoute) -> None:
 
 
 def _is_sign_in_redirect(response: Any) -> bool:
-    return response.status_code == 302 and response["Location"].startswith(
-        reverse("console:sign-in")
-    )
+    if response.status_code != 302:
+        return False
+    location: str = response["Location"]
+    return location.startswith(reverse("console:sign-in"))
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
@@ -178,8 +191,9 @@ def test_anonymous_visitor_is_sent_to_sign_in_and_sees_nothing(
         assert matrix_case.reference.encode() not in response.content
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if r.name not in PUBLIC_VIEWS],
-                         ids=lambda r: r.name)
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if r.name not in PUBLIC_VIEWS], ids=lambda r: r.name
+)
 def test_each_persona_gets_exactly_what_the_view_declares(
     route: ConsoleRoute,
     matrix_case: Case,

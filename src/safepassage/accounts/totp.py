@@ -14,7 +14,7 @@ import segno
 
 from safepassage.accounts.models import Account
 from safepassage.crypto.runtime import get_keyring
-from safepassage.crypto.sealing import open_text, seal
+from safepassage.crypto.sealing import Sealed, open_text, seal
 
 ISSUER = "SafePassage console"
 STEP_SECONDS = 30
@@ -27,7 +27,7 @@ def new_secret() -> str:
     return pyotp.random_base32(length=32)
 
 
-def seal_secret(secret: str) -> object:
+def seal_secret(secret: str) -> Sealed:
     """The secret sealed to the active programme key, ready for ``Account.totp_secret``."""
     return seal(secret, to=get_keyring().public)
 

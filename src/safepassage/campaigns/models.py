@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import models

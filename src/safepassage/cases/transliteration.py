@@ -144,9 +144,7 @@ def _transliterate_word(word: str) -> str:
         if char in _DROPPED:
             continue
         if _is_hangul(char):
-            out.append(
-                romanize_hangul_syllable(char, after_rieul=previous_final == _RIEUL_FINAL)
-            )
+            out.append(romanize_hangul_syllable(char, after_rieul=previous_final == _RIEUL_FINAL))
             previous_final = _jamo(char)[2]
         else:
             out.append(table.get(char, char))
@@ -156,10 +154,12 @@ def _transliterate_word(word: str) -> str:
 
 def _strip_latin_marks(text: str) -> str:
     # Only marks on ASCII letters go: "é" → "e", while marks that are part of another
-    # script's letters (Devanagari vowel signs, say) are kept.
+    # script's letters (Devanagari vowel signs, say) are kept.  A mark with nothing to
+    # sit on (a word that starts with one) goes too: it would otherwise attach to the
+    # previous word once the spaces are removed.
     out: list[str] = []
     for char in unicodedata.normalize("NFD", text):
-        if unicodedata.combining(char) and out and out[-1].isascii():
+        if unicodedata.combining(char) and (not out or out[-1].isascii()):
             continue
         out.append(char)
     return unicodedata.normalize("NFC", "".join(out))

@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.utils.functional import Promise
+
+StrOrPromise = str | Promise
+
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
@@ -81,10 +85,10 @@ class SettingField:
     """One field of a channel type's admin form."""
 
     name: str
-    label: str
+    label: StrOrPromise
     secret: bool = False
     required: bool = True
-    help_text: str = ""
+    help_text: StrOrPromise = ""
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,7 @@ class ChannelType:
 
     slug: ClassVar[str]
     channel: ClassVar[str]
-    label: ClassVar[str]
+    label: ClassVar[StrOrPromise]
     # Largest webhook body accepted; larger ones get 413 before being read.
     max_body: ClassVar[int] = 64 * 1024
     has_webhook: ClassVar[bool] = True

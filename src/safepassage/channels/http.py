@@ -139,7 +139,9 @@ def raise_for_status(response: Response, *, code_prefix: str = "http") -> None:
             "rate_limited", retryable=True, retry_after=retry_after_header(response), status=status
         )
     if status in _RETRYABLE_STATUS:
-        raise ProviderError(code, retryable=True, retry_after=retry_after_header(response), status=status)
+        raise ProviderError(
+            code, retryable=True, retry_after=retry_after_header(response), status=status
+        )
     if status >= 500:
         raise ProviderError(code, ambiguous=True, status=status)
     raise ProviderError(code, status=status)

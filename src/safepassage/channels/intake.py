@@ -99,7 +99,12 @@ def store_envelope(hook: Hook, *, endpoint: str, payload: Any) -> InboundEnvelop
     """Seal ``payload`` to the programme and store it for the worker.  Committed before
     returning, so the provider is acknowledged only for stored data."""
     body = seal_envelope_body(
-        {"v": ENVELOPE_VERSION, "instance": hook.instance_id, "endpoint": endpoint, "payload": payload},
+        {
+            "v": ENVELOPE_VERSION,
+            "instance": hook.instance_id,
+            "endpoint": endpoint,
+            "payload": payload,
+        },
         to=get_public_keyring(),
     )
     with transaction.atomic():

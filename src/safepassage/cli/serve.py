@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -48,6 +49,9 @@ def serve(*, role: str, host: str, port: int, workers: int) -> int:
         worker_process = subprocess.Popen(
             [sys.executable, "-m", "safepassage", "serve", "--role", "worker"]
         )
+    # The intake's rate limits are per process and divide the configured rates by this
+    # (safepassage.intake.conf); the worker processes granian starts inherit it.
+    os.environ["SAFEPASSAGE_WORKERS"] = str(max(1, workers))
     try:
         from granian import Granian
         from granian.constants import Interfaces

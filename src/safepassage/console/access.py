@@ -151,9 +151,7 @@ def get_case_for(user: Account, reference: str, *, action: str) -> Case:
         raise ValueError(f"unknown case action {action!r}")
     normalised = reference.strip().upper()
     case = (
-        Case.objects.select_related("assigned_to", "campaign")
-        .filter(reference=normalised)
-        .first()
+        Case.objects.select_related("assigned_to", "campaign").filter(reference=normalised).first()
     )
     if case is None or not may_act_on_case(user, case, action=action):
         raise Http404("No such case.")

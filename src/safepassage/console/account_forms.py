@@ -15,12 +15,21 @@ class SignInForm(forms.Form):
     """Step one: account name and password."""
 
     username = forms.CharField(
-        label=_("Account name"), max_length=64,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True,
-                                      "autocapitalize": "none", "spellcheck": "false"}),
+        label=_("Account name"),
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "username",
+                "autofocus": True,
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
     )
     password = forms.CharField(
-        label=_("Password"), max_length=256, strip=False,
+        label=_("Password"),
+        max_length=256,
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -29,10 +38,17 @@ class CodeForm(forms.Form):
     """Step two: a six-digit code from the authenticator app, or a recovery code."""
 
     code = forms.CharField(
-        label=_("Code"), max_length=32,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
-                                      "inputmode": "text", "autocapitalize": "characters",
-                                      "spellcheck": "false"}),
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+                "inputmode": "text",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
+        ),
     )
 
 
@@ -40,9 +56,16 @@ class TotpCodeForm(forms.Form):
     """A six-digit code from the authenticator app (enrolment, new recovery codes)."""
 
     code = forms.CharField(
-        label=_("Six-digit code"), max_length=12,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
-                                      "inputmode": "numeric", "spellcheck": "false"}),
+        label=_("Six-digit code"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+                "inputmode": "numeric",
+                "spellcheck": "false",
+            }
+        ),
     )
 
 
@@ -50,16 +73,22 @@ class ChangePasswordForm(forms.Form):
     """The current password, then the new one twice."""
 
     current_password = forms.CharField(
-        label=_("Current password"), strip=False, max_length=256,
+        label=_("Current password"),
+        strip=False,
+        max_length=256,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     new_password = forms.CharField(
-        label=_("New password"), strip=False, max_length=256,
+        label=_("New password"),
+        strip=False,
+        max_length=256,
         help_text=_("At least 12 characters. A few unrelated words work well."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     repeat_password = forms.CharField(
-        label=_("New password again"), strip=False, max_length=256,
+        label=_("New password again"),
+        strip=False,
+        max_length=256,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -80,7 +109,9 @@ class AccountForm(forms.Form):
     display_name = forms.CharField(label=_("Name shown"), max_length=100, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     languages = forms.MultipleChoiceField(
-        label=_("Languages read"), choices=_language_choices, required=False,
+        label=_("Languages read"),
+        choices=_language_choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Operators see the queues of these languages only."),
     )
@@ -90,7 +121,8 @@ class NewAccountForm(AccountForm):
     """Creating an account: a name to sign in with, as well."""
 
     username = forms.CharField(
-        label=_("Account name"), max_length=32,
+        label=_("Account name"),
+        max_length=32,
         help_text=_("Lower-case letters, digits, dots, dashes or underscores."),
         widget=forms.TextInput(attrs={"autocapitalize": "none", "spellcheck": "false"}),
     )

@@ -4,6 +4,7 @@
   account's last "sign out everywhere", or that has been idle too long is ended here, so
   no view ever sees it.  Requests marked ``X-Console-Poll: 1`` (htmx polling) do not count
   as activity: a queue left open on a screen must not keep a session alive for ever.
+- Console pages carry ``Referrer-Policy: same-origin`` (see ``__call__``).
 - The console language is the account's choice, else the console language cookie, else
   the browser's preference among English and Ukrainian.
 """
@@ -68,6 +69,10 @@ class ConsoleMiddleware:
             request.LANGUAGE_CODE = language
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        # Not "no-referrer" (the public site's policy): under it browsers send
+        # "Origin: null" with form posts and Django's CSRF check refuses every console form.
+        # "same-origin" still sends nothing to any other site.
+        response.headers["Referrer-Policy"] = "same-origin"
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         return response
 

@@ -48,10 +48,11 @@ def nav_items_for(account: Account, current_path: str) -> list[NavItem]:
             url = reverse(name)
         except NoReverseMatch:
             continue
-        roles = getattr(resolve(url).func, "console_roles", frozenset())
+        roles: frozenset[str] = getattr(resolve(url).func, "console_roles", frozenset())
         if account.role not in roles:
             continue
-        current = current_path == url or (url != reverse("console:home")
-                                           and current_path.startswith(url))
+        current = current_path == url or (
+            url != reverse("console:home") and current_path.startswith(url)
+        )
         items.append(NavItem(url=url, label=str(label), current=current))
     return items

@@ -26,8 +26,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/new/", accounts.account_create, name="account-create"),
     path("accounts/<int:account_id>/", accounts.account_detail, name="account-detail"),
     *[
-        path(f"accounts/<int:account_id>/{operation}/", accounts.account_action,
-             {"operation": operation}, name=f"account-{operation}")
+        path(
+            f"accounts/<int:account_id>/{operation}/",
+            accounts.account_action,
+            {"operation": operation},
+            name=f"account-{operation}",
+        )
         for operation in accounts.ACCOUNT_OPERATIONS
     ],
     # Supervisor and admin: the audit log.

@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safepassage.campaigns.models import CODE_PATTERN, Campaign, normalise_code
 from safepassage.cases.states import InquiryType
@@ -22,8 +23,7 @@ from safepassage.intake import conf
 from safepassage.intake.text import clean_line, clean_text
 
 UNREADABLE = _(
-    "Part of this text could not be read (it was not sent as UTF-8). "
-    "Check it and send again."
+    "Part of this text could not be read (it was not sent as UTF-8). Check it and send again."
 )
 TOO_LONG = _("This is too long: at most %(limit_value)s characters (now %(show_value)s).")
 
@@ -55,7 +55,7 @@ def _line(limit: int, label: Any = "", help_text: Any = "") -> forms.CharField:
 def _message(help_text: Any = "") -> forms.CharField:
     return forms.CharField(
         max_length=conf.MESSAGE_MAX,
-        label=_("Your message"),
+        label=pgettext_lazy("intake", "Your message"),
         help_text=help_text,
         error_messages={
             "required": _("Please write your message: it is the only field we need."),
@@ -106,17 +106,19 @@ class SubmissionForm(PublicForm):
         label=_("What is it about? (optional)"),
         error_messages={"invalid_choice": _("Choose one of the listed answers.")},
     )
-    name = _line(conf.NAME_MAX, _("Name"))
-    rank = _line(conf.SHORT_MAX, _("Rank"))
-    unit = _line(conf.NAME_MAX, _("Unit"))
-    service_number = _line(conf.SHORT_MAX, _("Service number"))
-    date_of_birth = _line(conf.SHORT_MAX, _("Date of birth"), _("For example 21.03.1999"))
+    name = _line(conf.NAME_MAX, pgettext_lazy("intake", "Name"))
+    rank = _line(conf.SHORT_MAX, pgettext_lazy("intake", "Rank"))
+    unit = _line(conf.NAME_MAX, pgettext_lazy("intake", "Unit"))
+    service_number = _line(conf.SHORT_MAX, pgettext_lazy("intake", "Service number"))
+    date_of_birth = _line(
+        conf.SHORT_MAX, pgettext_lazy("intake", "Date of birth"), _("For example 21.03.1999")
+    )
     area = _line(conf.NAME_MAX, _("Where you are now"))
-    group_size = _line(8, _("How many people would come"))
+    group_size = _line(8, _("How many people would come, you included"))
     telegram = _line(conf.SHORT_MAX, "Telegram")
     whatsapp = _line(conf.SHORT_MAX, "WhatsApp")
-    phone = _line(conf.SHORT_MAX, _("Phone"))
-    campaign = _line(32, _("Code from a leaflet or video (optional)"))
+    phone = _line(conf.SHORT_MAX, pgettext_lazy("intake", "Phone"))
+    campaign = _line(20, _("Code from a leaflet or video (optional)"))
 
     def clean_group_size(self) -> str:
         """Digits from 1 to the worker's maximum, or empty."""
@@ -174,7 +176,7 @@ def check_campaign_code(raw: str) -> str:
                 "We do not know the code “%(code)s”. Check it against the leaflet "
                 "or video, or leave this field empty."
             ),
-            params={"code": raw[:32]},
+            params={"code": raw[:20]},
         )
     return code
 
@@ -184,7 +186,7 @@ class ReceiptForm(PublicForm):
 
     receipt = forms.CharField(
         max_length=conf.RECEIPT_INPUT_MAX,
-        label=_("Receipt number"),
+        label=pgettext_lazy("intake", "Receipt number"),
         help_text=_("16 digits. Spaces do not matter."),
         error_messages={
             "required": _("Enter the 16-digit number you were given."),
@@ -205,7 +207,6 @@ class ReceiptForm(PublicForm):
                     "check each one and try again."
                 )
             ) from None
-
 
 
 class FollowupForm(PublicForm):

@@ -20,11 +20,15 @@ from safepassage.crypto.sealing import seal_envelope_body
 from safepassage.intake.models import EnvelopeKind, InboundEnvelope
 
 
+import threading
+_LOCK = threading.Lock()
+
+
 def _store_envelope(kind: str, body: dict[str, Any]) -> InboundEnvelope:
     sealed = seal_envelope_body(body, to=get_public_keyring())
     # Committed when this block exits (it is the outermost one on the request path), so
     # a caller that acknowledges after returning never acknowledges a lost envelope.
-    with transaction.atomic():
+    with _LOCK, transaction.atomic():
         return InboundEnvelope.objects.create(
             kind=kind, channel=Channel.WEB, received_at=timezone.now(), body=sealed
         )

@@ -28,9 +28,7 @@ class FormTooLarge(Exception):
 
 
 def _drop_controls(text: str, *, keep: str) -> str:
-    return "".join(
-        char for char in text if char in keep or unicodedata.category(char) != "Cc"
-    )
+    return "".join(char for char in text if char in keep or unicodedata.category(char) != "Cc")
 
 
 def clean_text(value: str) -> str:

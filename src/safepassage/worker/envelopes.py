@@ -43,7 +43,7 @@ def handles(kind: str) -> Callable[[Handler], Handler]:
 
 def _load_handlers() -> None:
     # Imported for their @handles registrations.
-    from safepassage.worker import web  # noqa: F401
+    from safepassage.worker import channels, web  # noqa: F401
 
 
 def process_envelope(envelope_id: int) -> str:

@@ -19,7 +19,8 @@ from typing import Any
 
 from nacl.public import PublicKey
 
-from safepassage.campaigns.models import Campaign, normalise_code
+from safepassage.campaigns.domain import attribute
+from safepassage.campaigns.models import AttributionVia
 from safepassage.cases.domain import add_inbound_message, open_case, transition_case
 from safepassage.cases.domain.identity import (
     IDENTITY_FIELDS,
@@ -157,12 +158,10 @@ def handle_web_submission(envelope: InboundEnvelope, data: dict[str, Any]) -> No
     inquiry_type = _text(data, "inquiry_type")
     if inquiry_type not in InquiryType.values:
         inquiry_type = InquiryType.OTHER
-    code = normalise_code(_text(data, "campaign"))
-    campaign = Campaign.objects.filter(code=code).first() if code else None
-
-    case = open_case(
-        channel=Channel.WEB, language=language, inquiry_type=inquiry_type, campaign=campaign
-    )
+    case = open_case(channel=Channel.WEB, language=language, inquiry_type=inquiry_type)
+    # The code came from a /c/CODE link or was typed into the form; unknown and ended
+    # campaigns are handled (recorded, flagged) by the campaigns domain.
+    attribute(case, _text(data, "campaign"), via=AttributionVia.WEB)
     relation = Relation.RELATIVE if inquiry_type == InquiryType.FAMILY_MEMBER else Relation.SELF
     contact = Contact.objects.create(
         case=case,

@@ -32,7 +32,9 @@ def _require_admin(by: Account) -> None:
         raise PermissionError("only an active admin may manage accounts")
 
 
-def _audit(action: str, *, by: Account, account: Account, detail: dict[str, Any] | None = None) -> None:
+def _audit(
+    action: str, *, by: Account, account: Account, detail: dict[str, Any] | None = None
+) -> None:
     record_event(
         action, actor=by, object_type="account", object_ref=account.username, detail=detail
     )
@@ -62,9 +64,7 @@ def create_account(
     _require_admin(by)
     username = normalise_username(username)
     if not _USERNAME.match(username):
-        raise AccountError(
-            _("Use 2–32 lower-case letters, digits, dots, dashes or underscores.")
-        )
+        raise AccountError(_("Use 2–32 lower-case letters, digits, dots, dashes or underscores."))
     if role not in Role.values:
         raise AccountError(_("Unknown role."))
     clean = _clean_languages(languages)
@@ -98,7 +98,7 @@ def update_account(
     changed: dict[str, Any] = {}
     if role != account.role:
         changed["role"] = [account.role, role]
-    if clean != list(account.languages):
+    if set(clean) != set(account.languages):
         changed["languages"] = [list(account.languages), clean]
     if display_name.strip() != account.display_name:
         changed["display_name"] = True
@@ -130,9 +130,7 @@ def set_account_active(*, by: Account, account: Account, active: bool) -> None:
         if not active:
             account.on_shift = False
         account.save(update_fields=["is_active", "session_generation", "on_shift"])
-        _audit(
-            "account.reactivated" if active else "account.deactivated", by=by, account=account
-        )
+        _audit("account.reactivated" if active else "account.deactivated", by=by, account=account)
 
 
 def reset_totp(*, by: Account, account: Account) -> None:
@@ -150,7 +148,10 @@ def reset_totp(*, by: Account, account: Account) -> None:
         account.session_generation += 1
         account.save(
             update_fields=[
-                "totp_secret", "totp_confirmed", "totp_last_step", "recovery_codes",
+                "totp_secret",
+                "totp_confirmed",
+                "totp_last_step",
+                "recovery_codes",
                 "session_generation",
             ]
         )

@@ -34,9 +34,7 @@ def check_password_step(*, username: str, password: str) -> Account | None:
     return user
 
 
-def check_second_factor(
-    *, account: Account, code: str, allow_recovery: bool = True
-) -> str | None:
+def check_second_factor(*, account: Account, code: str, allow_recovery: bool = True) -> str | None:
     """Step two: accept a current TOTP code or (if allowed) an unused recovery code.
 
     Returns the method used (``"totp"`` or ``"recovery"``) or None.  Side effects: the
@@ -130,7 +128,9 @@ def confirm_totp_enrolment(*, account: Account, code: str) -> list[str] | None:
         locked.recovery_codes = [recovery.hash_code(c) for c in codes]
         locked.save(update_fields=["totp_confirmed", "totp_last_step", "recovery_codes"])
         record_event(
-            "account.totp_enrolled", actor=locked, object_type="account",
+            "account.totp_enrolled",
+            actor=locked,
+            object_type="account",
             object_ref=locked.username,
         )
     account.refresh_from_db()
@@ -147,7 +147,9 @@ def regenerate_recovery_codes(*, account: Account) -> list[str]:
         account.recovery_codes = [recovery.hash_code(c) for c in codes]
         account.save(update_fields=["recovery_codes"])
         record_event(
-            "account.recovery_codes_regenerated", actor=account, object_type="account",
+            "account.recovery_codes_regenerated",
+            actor=account,
+            object_type="account",
             object_ref=account.username,
         )
     return codes
@@ -165,7 +167,9 @@ def sign_out_everywhere(*, account: Account) -> None:
         locked.save(update_fields=["session_generation"])
         account.session_generation = locked.session_generation
         record_event(
-            "account.signed_out_everywhere", actor=account, object_type="account",
+            "account.signed_out_everywhere",
+            actor=account,
+            object_type="account",
             object_ref=account.username,
         )
 
@@ -184,7 +188,9 @@ def change_password(*, account: Account, new_password: str) -> None:
         account.must_change_password = False
         account.save(update_fields=["password", "must_change_password"])
         record_event(
-            "account.password_changed", actor=account, object_type="account",
+            "account.password_changed",
+            actor=account,
+            object_type="account",
             object_ref=account.username,
         )
 

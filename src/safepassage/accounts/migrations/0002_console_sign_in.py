@@ -4,36 +4,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='account',
-            name='console_language',
+            model_name="account",
+            name="console_language",
             field=models.CharField(blank=True, max_length=8),
         ),
         migrations.AddField(
-            model_name='account',
-            name='must_change_password',
+            model_name="account",
+            name="must_change_password",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='account',
-            name='totp_last_step',
+            model_name="account",
+            name="totp_last_step",
             field=models.BigIntegerField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name='SignInFailure',
+            name="SignInFailure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField()),
             ],
             options={
-                'indexes': [models.Index(fields=['key', 'created_at'], name='accounts_si_key_63fc5f_idx')],
+                "indexes": [
+                    models.Index(fields=["key", "created_at"], name="accounts_si_key_63fc5f_idx")
+                ],
             },
         ),
     ]

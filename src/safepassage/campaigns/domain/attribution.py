@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from safepassage.analytics.counters import count_case_attributed
 from safepassage.audit.chain import record_event
 from safepassage.campaigns.models import (
     CODE_PATTERN,
@@ -54,7 +55,9 @@ def _flag_for(campaign: Campaign, today: datetime.date) -> str:
     return AttributionFlag.NONE
 
 
-def _record(case: Case, campaign: Campaign | None, *, via: str, first: bool, flag: str) -> Attribution:
+def _record(
+    case: Case, campaign: Campaign | None, *, via: str, first: bool, flag: str
+) -> Attribution:
     try:
         with transaction.atomic():
             return Attribution.objects.create(
@@ -110,8 +113,6 @@ def attribute(
         if took:
             outcome = Outcome.FIRST
             case.campaign = campaign
-            from safepassage.analytics.counters import count_case_attributed
-
             count_case_attributed(case, campaign)
             record_event(
                 "case.attributed",

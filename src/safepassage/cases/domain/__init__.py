@@ -63,4 +63,5 @@ __all__ = [
     "transition_case",
     "undo_merge",
     "unfilled_placeholders",
+    "update_identity",
 ]

@@ -42,7 +42,7 @@ INDEXED_FIELDS = {
 MAX_FIELD_LENGTH = 200
 MAX_GROUP_SIZE = 500
 # Channels through which a relative can be reached, and the index kind of its identity.
-RELATIVE_CHANNELS = {
+RELATIVE_CHANNELS: dict[str, str] = {
     Channel.TELEGRAM: "telegram_handle",
     Channel.WHATSAPP: "phone",
     Channel.SMS: "phone",

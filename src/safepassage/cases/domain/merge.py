@@ -39,9 +39,9 @@ def waiting_since_for(case: Case) -> datetime | None:
 
     "Unanswered" means after the last outbound reply, the rule ``post_reply`` keeps.
     """
-    last_reply = case.messages.filter(direction=Direction.OUTBOUND).aggregate(
-        at=Max("created_at")
-    )["at"]
+    last_reply = case.messages.filter(direction=Direction.OUTBOUND).aggregate(at=Max("created_at"))[
+        "at"
+    ]
     inbound = case.messages.filter(direction=Direction.INBOUND)
     if last_reply is not None:
         inbound = inbound.filter(created_at__gt=last_reply)
@@ -186,9 +186,7 @@ def undo_merge(merge: Merge, *, by: Account) -> Merge:
         gone.close_reason = record.absorbed_close_reason
         gone.merged_into = None
         gone.first_response_at = record.absorbed_first_response_at
-        gone.waiting_since = (
-            waiting_since_for(gone) if gone.state != CaseState.CLOSED else None
-        )
+        gone.waiting_since = waiting_since_for(gone) if gone.state != CaseState.CLOSED else None
         gone.state_changed_at = timezone.now()
         gone.version += 1
         gone.save()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from nacl.public import PublicKey
 
+from safepassage.analytics.counters import count_first_response
 from safepassage.audit.chain import record_event
 from safepassage.cases.domain.errors import CaseError
 from safepassage.cases.models import Case, Contact, DeliveryStatus, Direction, Message
@@ -100,8 +101,7 @@ def post_reply(
         contact = case.contacts.order_by("-last_inbound_at", "-created_at").first()
         if contact is None:
             raise CaseError(
-                _("Case %(reference)s has no contact to reply to.")
-                % {"reference": case.reference}
+                _("Case %(reference)s has no contact to reply to.") % {"reference": case.reference}
             )
     elif contact.case_id != case.pk:
         raise CaseError(_("That contact does not belong to this case."))
@@ -126,10 +126,19 @@ def post_reply(
                 status_changed_at=now,
                 idempotency_key=idempotency_key,
             )
+            if status == DeliveryStatus.QUEUED:
+                # Messenger replies leave through the channel's sender: a task with
+                # retries, queued in this transaction.  It raises a CaseError (and the
+                # reply is rolled back) when the channel cannot take it, e.g. outside
+                # WhatsApp's 24-hour window.
+                from safepassage.channels.domain.outbound import queue_reply
+
+                queue_reply(message)
             Case.objects.filter(pk=case.pk).update(waiting_since=None)
-            Case.objects.filter(pk=case.pk, first_response_at__isnull=True).update(
+            if Case.objects.filter(pk=case.pk, first_response_at__isnull=True).update(
                 first_response_at=now
-            )
+            ):
+                count_first_response(case, responded_at=now)
             record_event(
                 "message.reply",
                 actor=by,

@@ -7,6 +7,7 @@ import datetime
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Min, Q
@@ -82,7 +83,7 @@ def shift_coverage(languages: Sequence[str]) -> Coverage:
     }
     rows = []
     for language in dict.fromkeys([*languages, *sorted(counts)]):
-        row = counts.get(language, {})
+        row: dict[str, Any] = dict(counts.get(language, {}))
         rows.append(
             LanguageCoverage(
                 language=language,

@@ -100,4 +100,3 @@ def search_cases(criteria: CaseSearch, *, within: QuerySet[Case]) -> QuerySet[Ca
         end = _day_start(criteria.created_to) + datetime.timedelta(days=1)
         found = found.filter(created_at__lt=end)
     return found.order_by("-created_at", "-id")
-

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from safepassage.analytics.counters import count_case_opened, count_case_transition
 from safepassage.audit.chain import record_event
 from safepassage.cases.domain.errors import StaleCase, TransitionNotAllowed
 from safepassage.cases.models import Case
@@ -49,6 +50,7 @@ def open_case(
             campaign=campaign,
             state_changed_at=timezone.now(),
         )
+        count_case_opened(case)
         record_event(
             "case.opened",
             actor=actor,
@@ -113,6 +115,7 @@ def transition_case(
         locked.state_changed_at = timezone.now()
         locked.version += 1
         locked.save(update_fields=["state", "close_reason", "state_changed_at", "version"])
+        count_case_transition(locked, previous=previous)
         record_event(
             "case.transition",
             actor=by,

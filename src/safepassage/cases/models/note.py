@@ -12,9 +12,7 @@ class Note(models.Model):
     """An internal note."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="notes")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = SealedField()
     created_at = models.DateTimeField(auto_now_add=True)
     # Set by the console form so a double-submitted note is stored once.

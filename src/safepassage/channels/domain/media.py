@@ -30,9 +30,19 @@ logger = logging.getLogger(__name__)
 MAX_FETCH_ATTEMPTS = 5
 _SAFE_MIME = frozenset(
     {
-        "image/jpeg", "image/png", "image/webp", "image/gif",
-        "audio/ogg", "audio/mpeg", "audio/mp4", "audio/aac", "audio/amr", "audio/wav",
-        "video/mp4", "video/3gpp", "video/quicktime",
+        "image/jpeg",
+        "image/png",
+        "image/webp",
+        "image/gif",
+        "audio/ogg",
+        "audio/mpeg",
+        "audio/mp4",
+        "audio/aac",
+        "audio/amr",
+        "audio/wav",
+        "video/mp4",
+        "video/3gpp",
+        "video/quicktime",
         "application/pdf",
     }
 )
@@ -111,7 +121,9 @@ def fetch(media_id: int) -> str:
     return MediaState.STORED
 
 
-def open_media(media: MediaAttachment, *, by: object, case_reference: str) -> tuple[bytes, str, str]:
+def open_media(
+    media: MediaAttachment, *, by: object, case_reference: str
+) -> tuple[bytes, str, str]:
     """Decrypt a stored attachment for the console: ``(content, mime type, file name)``.
 
     The caller has already checked that ``by`` may view the case.  Side effect: one

@@ -217,9 +217,9 @@ def _schedule_retry(delivery: OutboundDelivery, error: ProviderError) -> None:
     delay = backoff(delivery.attempts, error.retry_after)
     at = timezone.now() + timedelta(seconds=delay)
     with transaction.atomic():
-        moved = OutboundDelivery.objects.filter(
-            pk=delivery.pk, state=DeliveryState.SENDING
-        ).update(state=DeliveryState.RETRY, next_attempt_at=at, error_code=error.code)
+        moved = OutboundDelivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(
+            state=DeliveryState.RETRY, next_attempt_at=at, error_code=error.code
+        )
         if moved:
             if delivery.message_id is not None:
                 Message.objects.filter(pk=delivery.message_id).update(attempts=delivery.attempts)
@@ -232,7 +232,9 @@ def _texts(delivery: OutboundDelivery) -> tuple[dict[str, str], str, str]:
     credentials: dict[str, str] = {}
     if instance.credentials is not None:
         loaded = json.loads(open_text(instance.credentials, keyring))
-        credentials = {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+        credentials = (
+            {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+        )
     recipient = open_text(delivery.recipient, keyring)
     sealed = delivery.message.body if delivery.message is not None else delivery.body
     text = open_text(sealed, keyring) if sealed is not None else ""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from safepassage.cases.states import Channel
 from safepassage.channels.base import ChannelType, Event, SendResult, SettingField
 from safepassage.channels.http import ProviderError
@@ -13,12 +15,10 @@ from safepassage.channels.models import ChannelInstance
 class HotlineType(ChannelType):
     slug = "hotline"
     channel = Channel.HOTLINE
-    label = "Hotline (calls logged by operators)"
+    label = _("Hotline (calls logged by operators)")
     has_webhook = False
     auto_reply_default = False
-    config_fields = (
-        SettingField("phone_number", "Published hotline number", required=False),
-    )
+    config_fields = (SettingField("phone_number", _("Published hotline number"), required=False),)
 
     def parse(self, payload: Any, endpoint: str) -> list[Event]:
         return []

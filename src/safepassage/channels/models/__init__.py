@@ -2,7 +2,12 @@
 
 from safepassage.channels.models.hotline import Callback, CallbackState, HotlineCall
 from safepassage.channels.models.instance import ChannelInstance, hook_key_hash, new_hook_key
-from safepassage.channels.models.media import MAX_MEDIA_BYTES, MediaAttachment, MediaKind, MediaState
+from safepassage.channels.models.media import (
+    MAX_MEDIA_BYTES,
+    MediaAttachment,
+    MediaKind,
+    MediaState,
+)
 from safepassage.channels.models.outbound import CLAIMABLE, DeliveryState, OutboundDelivery
 from safepassage.channels.models.session import ChatSession
 

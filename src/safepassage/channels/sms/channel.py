@@ -15,6 +15,7 @@ import urllib.parse
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from safepassage.cases.states import Channel
 from safepassage.channels.base import (
@@ -68,29 +69,34 @@ def public_url(request: HttpRequest, hook: Hook) -> str:
 class TwilioSmsType(ChannelType):
     slug = "sms"
     channel = Channel.SMS
-    label = "SMS (Twilio)"
+    label = _("SMS (Twilio)")
     max_body = 32 * 1024
     # An automatic text to a number that may be watched is a risk the person did not
     # choose; operators answer SMS by hand unless an admin turns this on.
     auto_reply_default = False
     default_api_base = "https://api.twilio.com"
     credential_fields = (
-        SettingField("account_sid", "Account SID"),
-        SettingField("api_key_sid", "API key SID", required=False, help_text="Empty: use the Account SID."),
-        SettingField("api_secret", "API key secret or auth token (for sending)", secret=True),
+        SettingField("account_sid", _("Account SID")),
+        SettingField(
+            "api_key_sid",
+            _("API key SID"),
+            required=False,
+            help_text=_("Empty: use the Account SID."),
+        ),
+        SettingField("api_secret", _("API key secret or auth token (for sending)"), secret=True),
     )
     intake_secret_field = SettingField(
-        "auth_token", "Auth token (verifies X-Twilio-Signature)", secret=True
+        "auth_token", _("Auth token (verifies X-Twilio-Signature)"), secret=True
     )
     config_fields = (
-        SettingField("from_number", "Sending number (E.164)", required=False),
-        SettingField("messaging_service_sid", "Messaging service SID", required=False),
+        SettingField("from_number", _("Sending number (E.164)"), required=False),
+        SettingField("messaging_service_sid", _("Messaging service SID"), required=False),
         SettingField(
             "public_base_url",
-            "Public base URL of the intake",
-            help_text="Exactly as configured in Twilio, e.g. https://example.org",
+            _("Public base URL of the intake"),
+            help_text=_("Exactly as configured in Twilio, e.g. https://example.org"),
         ),
-        SettingField("api_base_url", "REST API base URL", required=False),
+        SettingField("api_base_url", _("REST API base URL"), required=False),
     )
 
     # --- intake --------------------------------------------------------------------
@@ -104,7 +110,10 @@ class TwilioSmsType(ChannelType):
             return refuse(413, hook, "too_large")
         try:
             params = urllib.parse.parse_qsl(
-                raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False, max_num_fields=200
+                raw.decode("utf-8"),
+                keep_blank_values=True,
+                strict_parsing=False,
+                max_num_fields=200,
             )
         except (UnicodeDecodeError, ValueError):
             return refuse(400, hook, "not_form")

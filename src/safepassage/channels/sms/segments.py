@@ -51,7 +51,9 @@ def _pack(sizes: list[int], limit: int) -> int:
 
 def count_segments(text: str) -> SegmentCount:
     """The encoding and number of SMS segments ``text`` needs."""
-    non_gsm = tuple(dict.fromkeys(ch for ch in text if ch not in GSM7_BASIC and ch not in GSM7_EXTENSION))
+    non_gsm = tuple(
+        dict.fromkeys(ch for ch in text if ch not in GSM7_BASIC and ch not in GSM7_EXTENSION)
+    )
     if not non_gsm:
         sizes = [2 if ch in GSM7_EXTENSION else 1 for ch in text]
         units = sum(sizes)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from safepassage.cases.states import Channel
 from safepassage.channels.base import (
@@ -52,25 +53,25 @@ def _private_chat(message: Any) -> bool:
 class TelegramType(ChannelType):
     slug = "telegram"
     channel = Channel.TELEGRAM
-    label = "Telegram bot"
+    label = _("Telegram bot")
     max_body = 64 * 1024
     supports_keyboard = True
     default_api_base = "https://api.telegram.org"
-    credential_fields = (
-        SettingField("bot_token", "Bot token (from @BotFather)", secret=True),
-    )
+    credential_fields = (SettingField("bot_token", _("Bot token (from @BotFather)"), secret=True),)
     config_fields = (
         SettingField(
             "api_base_url",
-            "Bot API base URL",
+            _("Bot API base URL"),
             required=False,
-            help_text="Leave empty for api.telegram.org; set it for a self-hosted telegram-bot-api server.",
+            help_text=_(
+                "Leave empty for api.telegram.org; set it for a self-hosted telegram-bot-api server."
+            ),
         ),
         SettingField(
             "public_base_url",
-            "Public base URL of the intake",
+            _("Public base URL of the intake"),
             required=False,
-            help_text="e.g. https://example.org — used to register the webhook.",
+            help_text=_("e.g. https://example.org — used to register the webhook."),
         ),
     )
 
@@ -194,7 +195,9 @@ def _media(message: dict[str, Any]) -> tuple[MediaRef, ...]:
         # PhotoSize list, smallest first: keep the largest.
         largest = photos[-1]
         if isinstance(largest.get("file_id"), str):
-            found.append(MediaRef("photo", largest["file_id"], "image/jpeg", largest.get("file_size")))
+            found.append(
+                MediaRef("photo", largest["file_id"], "image/jpeg", largest.get("file_size"))
+            )
     for key, kind in _MEDIA_KEYS:
         item = message.get(key)
         if isinstance(item, dict) and isinstance(item.get("file_id"), str):

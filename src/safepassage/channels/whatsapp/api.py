@@ -34,7 +34,9 @@ def _error(response: Response) -> ProviderError:
         return ProviderError(f"http_{status}", retryable=True, status=status)
     if status >= 500:
         return ProviderError(f"http_{status}", ambiguous=True, status=status)
-    return ProviderError(f"whatsapp_{code}" if code is not None else f"http_{status}", status=status)
+    return ProviderError(
+        f"whatsapp_{code}" if code is not None else f"http_{status}", status=status
+    )
 
 
 def _auth(token: str) -> dict[str, str]:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from safepassage.cases.states import Channel
 from safepassage.channels.base import (
@@ -66,22 +67,24 @@ def _relevant(payload: dict[str, Any]) -> bool:
 class WhatsAppType(ChannelType):
     slug = "whatsapp"
     channel = Channel.WHATSAPP
-    label = "WhatsApp (Cloud API)"
+    label = _("WhatsApp (Cloud API)")
     max_body = 256 * 1024
     default_api_base = "https://graph.facebook.com/v21.0"
-    credential_fields = (SettingField("access_token", "Access token (system user)", secret=True),)
+    credential_fields = (
+        SettingField("access_token", _("Access token (system user)"), secret=True),
+    )
     intake_secret_field = SettingField(
-        "app_secret", "App secret (verifies X-Hub-Signature-256)", secret=True
+        "app_secret", _("App secret (verifies X-Hub-Signature-256)"), secret=True
     )
     config_fields = (
-        SettingField("phone_number_id", "Phone number ID"),
+        SettingField("phone_number_id", _("Phone number ID")),
         SettingField(
             "templates",
-            "Approved templates",
+            _("Approved templates"),
             required=False,
-            help_text="One per line: name|language code|text shown to the operator.",
+            help_text=_("One per line: name|language code|text shown to the operator."),
         ),
-        SettingField("api_base_url", "Graph API base URL", required=False),
+        SettingField("api_base_url", _("Graph API base URL"), required=False),
     )
 
     # --- intake --------------------------------------------------------------------
@@ -214,7 +217,11 @@ def _parse_message(message: dict[str, Any]) -> Event | None:
             phones = ", ".join(
                 str(p.get("phone", "")) for p in card.get("phones") or [] if isinstance(p, dict)
             )
-            name = card.get("name", {}).get("formatted_name", "") if isinstance(card.get("name"), dict) else ""
+            name = (
+                card.get("name", {}).get("formatted_name", "")
+                if isinstance(card.get("name"), dict)
+                else ""
+            )
             lines.append(f"☎ {phones} {name}".strip())
         text = "\n".join(lines)
     if not text and not media:

@@ -110,9 +110,11 @@ class AssignForm(forms.Form):
         field = self.fields["account"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = candidates
-        field.label_from_instance = lambda account: (  # type: ignore[method-assign]
-            f"{account.display_name} ({account.get_role_display()})"
-        )
+        field.label_from_instance = _account_label  # type: ignore[method-assign,assignment]
+
+
+def _account_label(account: Account) -> str:
+    return f"{account.display_name} ({account.get_role_display()})"
 
 
 class VersionOnlyForm(forms.Form):

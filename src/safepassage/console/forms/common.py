@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-TOKEN_PATTERN = r"^[0-9a-f]{32}$"
+TOKEN_PATTERN = r"^[0-9a-f]{32}$"  # noqa: S105  (a form token's shape, not a secret)
 
 
 def new_form_token() -> str:
@@ -25,9 +25,7 @@ def language_name(code: str) -> str:
 def language_choices(codes: list[str] | None = None) -> list[tuple[str, str]]:
     """Programme languages as (code, name), limited to ``codes`` when given."""
     return [
-        (code, name)
-        for code, name in settings.PUBLIC_LANGUAGES
-        if codes is None or code in codes
+        (code, name) for code, name in settings.PUBLIC_LANGUAGES if codes is None or code in codes
     ]
 
 
@@ -37,7 +35,12 @@ class VersionField(forms.IntegerField):
     widget = forms.HiddenInput
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(min_value=1, **kwargs)  # type: ignore[arg-type]
+        outdated = _("The form is out of date; reload the page.")
+        super().__init__(
+            min_value=1,
+            error_messages={"required": outdated, "invalid": outdated, "min_value": outdated},
+            **kwargs,  # type: ignore[arg-type]
+        )
 
 
 class TokenField(forms.CharField):
@@ -49,6 +52,10 @@ class TokenField(forms.CharField):
         super().__init__(
             max_length=32,
             validators=[RegexValidator(TOKEN_PATTERN)],
-            error_messages={"invalid": _("The form is damaged; reload the page.")},
+            error_messages={
+                "invalid": _("The form is damaged; reload the page."),
+                "required": _("The form is damaged; reload the page."),
+                "max_length": _("The form is damaged; reload the page."),
+            },
             **kwargs,  # type: ignore[arg-type]
         )

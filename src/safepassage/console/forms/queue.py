@@ -28,9 +28,7 @@ class QueueFilterForm(forms.Form):
     )
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(
-        self, *args: Any, languages: list[str], supervisor: bool, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, languages: list[str], supervisor: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scopes = [(SCOPE_UNASSIGNED, _("Waiting for someone")), (SCOPE_MINE, _("Mine"))]
         if supervisor:

@@ -28,7 +28,9 @@ class SearchForm(forms.Form):
         max_length=200,
         required=False,
         widget=forms.TextInput(_TEXT),
-        help_text=_("Exact name, in Cyrillic, Hangul or Latin letters; word order does not matter."),
+        help_text=_(
+            "Exact name, in Cyrillic, Hangul or Latin letters; word order does not matter."
+        ),
     )
     service_number = forms.CharField(
         label=_("Service number"), max_length=200, required=False, widget=forms.TextInput(_TEXT)

@@ -16,7 +16,12 @@ from safepassage.console.account_forms import AccountForm, NewAccountForm
 from safepassage.console.flash import flash
 
 ACCOUNT_OPERATIONS = (
-    "deactivate", "reactivate", "reset-totp", "reset-password", "on-shift", "off-shift"
+    "deactivate",
+    "reactivate",
+    "reset-totp",
+    "reset-password",
+    "on-shift",
+    "off-shift",
 )
 
 
@@ -65,8 +70,11 @@ def account_create(request: HttpRequest) -> HttpResponse:
 def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
     """One account: edit role, languages and name; buttons for the other operations."""
     account = get_object_or_404(Account, pk=account_id)
-    initial = {"display_name": account.display_name, "role": account.role,
-               "languages": list(account.languages)}
+    initial = {
+        "display_name": account.display_name,
+        "role": account.role,
+        "languages": list(account.languages),
+    }
     form = AccountForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -100,8 +108,11 @@ def account_action(request: HttpRequest, account_id: int, operation: str) -> Htt
     try:
         if operation in ("deactivate", "reactivate"):
             domain.set_account_active(by=admin, account=account, active=operation == "reactivate")
-            done = (_("Account reactivated.") if operation == "reactivate"
-                    else _("Account deactivated. Its sessions have ended."))
+            done = (
+                _("Account reactivated.")
+                if operation == "reactivate"
+                else _("Account deactivated. Its sessions have ended.")
+            )
         elif operation in ("on-shift", "off-shift"):
             domain.set_on_shift(by=admin, account=account, on_shift=operation == "on-shift")
             done = _("Shift updated.")

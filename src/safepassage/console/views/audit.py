@@ -65,16 +65,13 @@ def _page(request: HttpRequest, events: QuerySet[AuditEvent]) -> dict[str, Any]:
         rows = list(reversed(rows[:PAGE_SIZE]))
         has_older = bool(rows) and events.filter(seq__lt=rows[-1].seq).exists()
     else:
-        if before is not None:
-            events_page = events.filter(seq__lt=before)
-        else:
-            events_page = events
+        events_page = events.filter(seq__lt=before) if before is not None else events
         rows = list(events_page.order_by("-seq")[: PAGE_SIZE + 1])
         has_older = len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE]
-        has_newer = before is not None and bool(rows) and events.filter(
-            seq__gt=rows[0].seq
-        ).exists()
+        has_newer = (
+            before is not None and bool(rows) and events.filter(seq__gt=rows[0].seq).exists()
+        )
     return {
         "events": rows,
         "older": rows[-1].seq if rows and has_older else None,
@@ -90,7 +87,12 @@ def _render_log(
     query = request.GET.copy()
     query.pop("before", None)
     query.pop("after", None)
-    context = {"form": form, "report": report, "filters": query.urlencode(), **_page(request, events)}
+    context = {
+        "form": form,
+        "report": report,
+        "filters": query.urlencode(),
+        **_page(request, events),
+    }
     return render(request, "console/audit/log.html", context, status=status)
 
 
@@ -113,9 +115,14 @@ def audit_verify(request: HttpRequest) -> HttpResponse:
         "audit.verified",
         actor=current_account(request),
         object_type="audit",
-        detail={"ok": report.ok, "checked": report.checked,
-                "broken_at_seq": report.broken_at_seq},
+        detail={"ok": report.ok, "checked": report.checked, "broken_at_seq": report.broken_at_seq},
     )
-    return _render_log(request, report={"ok": report.ok, "checked": report.checked,
-                                        "broken_at": report.broken_at_seq,
-                                        "checked_at": timezone.now()})
+    return _render_log(
+        request,
+        report={
+            "ok": report.ok,
+            "checked": report.checked,
+            "broken_at": report.broken_at_seq,
+            "checked_at": timezone.now(),
+        },
+    )

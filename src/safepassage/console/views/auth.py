@@ -85,8 +85,11 @@ def _complete_sign_in(request: HttpRequest, account: Account, *, method: str) ->
     if method == METHOD_RECOVERY:
         left = len(account.recovery_codes)
         level = "warning" if left <= _FEW_CODES_LEFT else "info"
-        flash(request, _("You used a recovery code. Recovery codes left: %(n)d.") % {"n": left},
-              level=level)
+        flash(
+            request,
+            _("You used a recovery code. Recovery codes left: %(n)d.") % {"n": left},
+            level=level,
+        )
     return next_path
 
 
@@ -136,8 +139,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "console/auth/sign_in.html",
-        {"form": form, "error": error, "notice": notice,
-         "next": request.POST.get("next") or request.GET.get("next", "")},
+        {
+            "form": form,
+            "error": error,
+            "notice": notice,
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+        },
     )
 
 
@@ -222,7 +229,9 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     account = current_account(request)
     if account is not None:
         record_event(
-            "account.signed_out", actor=account, object_type="account",
+            "account.signed_out",
+            actor=account,
+            object_type="account",
             object_ref=account.username,
         )
     logout(request)
@@ -244,8 +253,13 @@ def switch_language(request: HttpRequest) -> HttpResponse:
     if account is not None:
         domain.set_console_language(account=account, language=language)
     response.set_cookie(
-        LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, path="/console/",
-        secure=request.is_secure(), httponly=True, samesite="Strict",
+        LANGUAGE_COOKIE,
+        language,
+        max_age=365 * 24 * 3600,
+        path="/console/",
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Strict",
     )
     return response
 
@@ -259,8 +273,11 @@ def my_security(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "console/auth/my_security.html",
-        {"account": account, "codes_left": len(account.recovery_codes),
-         "code_form": TotpCodeForm()},
+        {
+            "account": account,
+            "codes_left": len(account.recovery_codes),
+            "code_form": TotpCodeForm(),
+        },
     )
 
 
@@ -313,8 +330,7 @@ def new_recovery_codes(request: HttpRequest) -> HttpResponse:
             "console/auth/recovery_codes.html",
             {"codes": codes, "next": reverse("console:my-security"), "first_time": False},
         )
-    flash(request, _("That code is not right. Enter the newest code from your app."),
-          level="error")
+    flash(request, _("That code is not right. Enter the newest code from your app."), level="error")
     return HttpResponseRedirect(reverse("console:my-security"))
 
 

@@ -75,15 +75,13 @@ def _rows(account: Account, filters: dict[str, Any]) -> QuerySet[Case]:
 def _unassigned_counts(account: Account) -> list[dict[str, Any]]:
     """Per language the account works: open cases nobody has, and how many wait."""
     languages = queue_languages(account)
-    counts = {
-        row["language"]: row
+    counts: dict[str, dict[str, Any]] = {
+        row["language"]: dict(row)
         for row in Case.objects.filter(
             state__in=OPEN_STATES, assigned_to=None, language__in=languages
         )
         .values("language")
-        .annotate(
-            total=Count("id"), waiting=Count("id", filter=Q(waiting_since__isnull=False))
-        )
+        .annotate(total=Count("id"), waiting=Count("id", filter=Q(waiting_since__isnull=False)))
     }
     return [
         {

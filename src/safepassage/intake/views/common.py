@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext
+from django.utils.translation import pgettext
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.csrf import csrf_exempt
 
@@ -99,7 +99,7 @@ def vary_on_language(response: HttpResponse) -> HttpResponse:
 
 def page_title() -> str:
     """The configured neutral title, or a neutral default in the page language."""
-    return str(settings.SAFEPASSAGE_PUBLIC_TITLE) or gettext("Information")
+    return str(settings.SAFEPASSAGE_PUBLIC_TITLE) or pgettext("intake", "Information")
 
 
 def render_page(

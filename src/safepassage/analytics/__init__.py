@@ -1,0 +1,1 @@
+"""Aggregate statistics for analysts: counter tables, small-cell suppression, charts."""

@@ -1,0 +1,220 @@
+"""Feeding the counter tables from the case service layer.
+
+Each ``count_*`` function is called once by the domain function that made the change
+(``open_case``, ``transition_case``, ``post_reply``, ``attribute``), inside its
+transaction, so a counted event and the change it counts commit or roll back together.
+They only insert rows; ``squash_counters`` folds them later.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db import connection, transaction
+from django.db.models import Min, Sum
+from django.utils import timezone
+
+from safepassage.analytics.buckets import bucket_key
+from safepassage.analytics.models import DailyCount, Metric, StateReached
+from safepassage.cases.models import Case, Direction, Message
+from safepassage.cases.states import CaseState
+
+if TYPE_CHECKING:
+    from safepassage.campaigns.models import Campaign
+
+# States the funnel shows after "new" (which is counted when a case opens).
+FUNNEL_STATES: tuple[str, ...] = (
+    CaseState.ENGAGED,
+    CaseState.VERIFIED,
+    CaseState.PLANNING,
+    CaseState.SURRENDERED,
+)
+SQUASH_BATCH = 50_000
+
+
+def _day(moment: datetime.datetime | None) -> datetime.date:
+    return timezone.localdate(moment or timezone.now())
+
+
+def count_case_opened(case: Case) -> None:
+    """Count a newly opened case under its day, first channel, language and campaign."""
+    DailyCount.objects.create(
+        day=_day(case.created_at),
+        metric=Metric.OPENED,
+        channel=case.first_channel,
+        language=case.language,
+        campaign_id=case.campaign_id,
+        count=1,
+    )
+
+
+def count_case_transition(
+    case: Case, *, previous: str, at: datetime.datetime | None = None
+) -> None:
+    """Count ``case`` moving from ``previous`` to its current state (and reason).
+
+    Every transition is counted; the funnel counts a case only the first time it reaches
+    a state (a plan that falls through and is made again is one "planning"), and a
+    closure is counted under its reason.
+    """
+    day = _day(at or case.state_changed_at)
+    rows = [DailyCount(day=day, metric=Metric.TRANSITION, key=f"{previous}>{case.state}", count=1)]
+    if (
+        case.state in FUNNEL_STATES
+        and not StateReached.objects.filter(case_id=case.pk, state=case.state).exists()
+    ):
+        StateReached.objects.create(case_id=case.pk, state=case.state, day=day)
+        rows.append(
+            DailyCount(
+                day=day,
+                metric=Metric.REACHED,
+                key=case.state,
+                channel=case.first_channel,
+                language=case.language,
+                campaign_id=case.campaign_id,
+                count=1,
+            )
+        )
+    if case.state == CaseState.CLOSED:
+        rows.append(
+            DailyCount(
+                day=day,
+                metric=Metric.CLOSED,
+                key=case.close_reason,
+                channel=case.first_channel,
+                language=case.language,
+                count=1,
+            )
+        )
+    DailyCount.objects.bulk_create(rows)
+
+
+def first_inbound_at(case: Case) -> datetime.datetime:
+    """When the person first wrote (the case's opening time if no message is stored)."""
+    first = Message.objects.filter(case_id=case.pk, direction=Direction.INBOUND).aggregate(
+        first=Min("created_at")
+    )["first"]
+    return first or case.created_at
+
+
+def count_first_response(case: Case, *, responded_at: datetime.datetime) -> None:
+    """Count a case's first response in the delay bucket from its first inbound message."""
+    delay = responded_at - first_inbound_at(case)
+    DailyCount.objects.create(
+        day=_day(responded_at),
+        metric=Metric.FIRST_RESPONSE,
+        key=bucket_key(delay),
+        channel=case.first_channel,
+        language=case.language,
+        count=1,
+    )
+
+
+def count_case_attributed(case: Case, campaign: Campaign) -> None:
+    """Move an already counted case from "no campaign" to ``campaign``.
+
+    Called once, when a case without a campaign gets its first one (for example a
+    Telegram chat whose ``/start`` code is attributed after the case opened, or a
+    hotline operator's choice).  Its opening and funnel counts move with it.
+    """
+    rows: list[DailyCount] = []
+    dims = {"channel": case.first_channel, "language": case.language}
+    moves: list[tuple[datetime.date, str, str]] = [(_day(case.created_at), Metric.OPENED, "")]
+    moves += [
+        (day, Metric.REACHED, state)
+        for day, state in StateReached.objects.filter(case_id=case.pk).values_list("day", "state")
+    ]
+    for day, metric, key in moves:
+        rows.append(DailyCount(day=day, metric=metric, key=key, count=-1, **dims))
+        rows.append(
+            DailyCount(day=day, metric=metric, key=key, campaign_id=campaign.pk, count=1, **dims)
+        )
+    DailyCount.objects.bulk_create(rows)
+
+
+# An arbitrary constant naming the "counters are being folded or rebuilt" lock.
+_COUNTER_LOCK = 0x5350_4354
+
+
+def exclusive_counting() -> None:
+    """Within a transaction, wait until no other squash or rebuild runs.
+
+    Two squashes reading the same rows would each write their sum, doubling it.
+    PostgreSQL gets a transaction-scoped advisory lock; SQLite needs nothing, because
+    its transactions begin IMMEDIATE (one writer at a time) in our settings.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_COUNTER_LOCK])
+
+
+GroupKey = tuple[datetime.date, str, str, str, str, int | None]
+
+
+def squash_counters(*, batch: int = SQUASH_BATCH) -> int:
+    """Fold up to ``batch`` unsquashed rows into one row per key; returns rows folded.
+
+    The unsquashed rows and any existing squashed row for the same key are replaced by a
+    single squashed row holding their sum, in one transaction.  Rows inserted meanwhile
+    are left for the next run.  Totals read by the dashboard never change.
+    """
+    with transaction.atomic():
+        exclusive_counting()
+        pending = list(
+            DailyCount.objects.filter(squashed=False)
+            .order_by("id")
+            .values_list(
+                "id", "day", "metric", "key", "channel", "language", "campaign_id", "count"
+            )[:batch]
+        )
+        if not pending:
+            return 0
+        sums: dict[GroupKey, int] = defaultdict(int)
+        old_ids: list[int] = []
+        for row_id, *key_parts, count in pending:
+            sums[tuple(key_parts)] += count  # type: ignore[index]
+            old_ids.append(row_id)
+        days = {key[0] for key in sums}
+        squashed = DailyCount.objects.filter(squashed=True, day__in=days).values_list(
+            "id", "day", "metric", "key", "channel", "language", "campaign_id", "count"
+        )
+        for row_id, *key_parts, count in squashed.iterator(chunk_size=5000):
+            key = tuple(key_parts)
+            if key in sums:
+                sums[key] += count
+                old_ids.append(row_id)
+        _delete_ids(old_ids)
+        DailyCount.objects.bulk_create(_rows_from_sums(sums.items()), batch_size=5000)
+    return len(pending)
+
+
+def _delete_ids(ids: list[int]) -> None:
+    # In chunks: SQLite limits the number of parameters in one statement.
+    for start in range(0, len(ids), 900):
+        DailyCount.objects.filter(id__in=ids[start : start + 900]).delete()
+
+
+def _rows_from_sums(items: Iterable[tuple[GroupKey, int]]) -> list[DailyCount]:
+    return [
+        DailyCount(
+            day=day,
+            metric=metric,
+            key=key,
+            channel=channel,
+            language=language,
+            campaign_id=campaign_id,
+            count=count,
+            squashed=True,
+        )
+        for (day, metric, key, channel, language, campaign_id), count in items
+        if count != 0
+    ]
+
+
+def total(metric: str, **filters: object) -> int:
+    """The sum of a metric's counters (over all days unless ``filters`` narrow it)."""
+    value = DailyCount.objects.filter(metric=metric, **filters).aggregate(n=Sum("count"))["n"]
+    return int(value or 0)

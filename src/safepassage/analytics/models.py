@@ -1,0 +1,67 @@
+"""Counter tables: daily counts kept up to date by the case service layer.
+
+As in RapidPro, every event *inserts* a row (count +1, or −1 when a count moves)
+instead of updating a shared row, so two workers counting at once never wait on each
+other's row lock.  ``squash_counters`` later folds rows with the same key into one.
+Readers always ``SUM(count)``, so squashed or not, the answer is the same.
+
+Nothing here identifies anyone: keys are days, channels, languages, campaign ids,
+state names, closure reasons and delay buckets.  ``StateReached`` holds case ids (not
+references) so the funnel counts each case once per state.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Metric(models.TextChoices):
+    """What a counter row counts.  ``key`` refines it (a state, a reason, a bucket)."""
+
+    OPENED = "opened", "Cases opened"  # dims: channel, language, campaign
+    REACHED = "reached", "Cases reaching a state for the first time"  # key=state; all dims
+    TRANSITION = "transition", "State transitions"  # key="from>to"
+    CLOSED = "closed", "Closures"  # key=reason; dims: channel, language
+    FIRST_RESPONSE = "first_response", "First responses by delay bucket"  # key=bucket
+
+
+class DailyCount(models.Model):
+    """One counted event (or a squashed sum of them) on one day."""
+
+    day = models.DateField()
+    metric = models.CharField(max_length=16, choices=Metric.choices)
+    key = models.CharField(max_length=48, blank=True)
+    channel = models.CharField(max_length=16, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    # The campaign id, not a foreign key: counters must never block deleting or
+    # editing a campaign, and a missing campaign simply shows as "unknown".
+    campaign_id = models.BigIntegerField(null=True, blank=True)
+    count = models.IntegerField()
+    squashed = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["metric", "day"], name="dailycount_metric_day"),
+            models.Index(
+                fields=["id"], condition=models.Q(squashed=False), name="dailycount_unsquashed"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.metric}:{self.key} {self.count}"
+
+
+class StateReached(models.Model):
+    """That a case reached a funnel state, and when (first time only)."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=16)
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "state"], name="state_reached_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"case #{self.case_id} reached {self.state}"

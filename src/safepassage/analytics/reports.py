@@ -1,0 +1,308 @@
+"""The analyst's report: suppressed tables built from the counter tables only.
+
+Nothing here reads a case.  Each table is cut by the report's periods and passed
+through ``suppression.suppress_table`` before anyone sees it; charts and exports are
+drawn from these suppressed tables, never from the raw counts.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from safepassage.analytics.buckets import EDGES, quantile_from_buckets
+from safepassage.analytics.counters import FUNNEL_STATES
+from safepassage.analytics.models import DailyCount, Metric
+from safepassage.analytics.periods import Granularity, ReportRange, period_label, period_start
+from safepassage.analytics.public import CumulativeTable, cumulative_table
+from safepassage.analytics.suppression import THRESHOLD, Cell, SuppressedTable, suppress_table
+from safepassage.analytics.wishes import current_wishes
+from safepassage.campaigns.models import Campaign
+from safepassage.cases.states import CaseState, Channel, CloseReason
+
+TOP_CAMPAIGNS = 8
+NO_CAMPAIGN = "none"
+OTHER_CAMPAIGNS = "other"
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    """Time to first response in one period; medians only where five or more answered."""
+
+    label: str
+    answered: Cell
+    median_minutes: float | None
+    p90_minutes: float | None
+    p90_is_floor: bool
+
+
+@dataclass(frozen=True)
+class ResponseTimes:
+    """Median and 90th percentile of time to first response, per period."""
+
+    title: str
+    rows: list[ResponseRow]
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the dashboard shows and the exports write, already suppressed."""
+
+    range: ReportRange
+    by_channel: SuppressedTable
+    by_language: SuppressedTable
+    by_campaign: SuppressedTable
+    campaign_outcomes: SuppressedTable
+    funnel: SuppressedTable
+    response_times: ResponseTimes
+    closures: SuppressedTable
+    wishes: SuppressedTable
+    cumulative: CumulativeTable
+
+    def tables(self) -> dict[str, SuppressedTable | ResponseTimes | CumulativeTable]:
+        """Every table by its export name, in page order."""
+        return {
+            "inquiries_by_channel": self.by_channel,
+            "inquiries_by_language": self.by_language,
+            "inquiries_by_campaign": self.by_campaign,
+            "campaign_outcomes": self.campaign_outcomes,
+            "funnel": self.funnel,
+            "first_response": self.response_times,
+            "closures": self.closures,
+            "wishes_at_repatriation": self.wishes,
+            "cumulative": self.cumulative,
+        }
+
+
+def _sums(
+    metric: str, rng: ReportRange, *dims: str
+) -> Iterable[tuple[datetime.date, tuple[object, ...], int]]:
+    rows = (
+        DailyCount.objects.filter(metric=metric, day__gte=rng.start, day__lte=rng.end)
+        .values_list("day", *dims)
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    for day, *parts, count in rows:
+        yield day, tuple(parts), int(count or 0)
+
+
+def _period_table(
+    metric: str, rng: ReportRange, dim: str
+) -> tuple[list[datetime.date], dict[tuple[datetime.date, object], int]]:
+    periods = rng.periods()
+    grid: dict[tuple[datetime.date, object], int] = defaultdict(int)
+    for day, (value,), count in _sums(metric, rng, dim):
+        grid[(period_start(day, rng.granularity), value)] += count
+    return periods, grid
+
+
+def _table_by_period(
+    *,
+    title: str,
+    rng: ReportRange,
+    periods: Sequence[datetime.date],
+    grid: dict[tuple[datetime.date, object], int],
+    columns: Sequence[tuple[object, str]],
+) -> SuppressedTable:
+    return suppress_table(
+        title=title,
+        row_labels=[period_label(p, rng.granularity) for p in periods],
+        column_labels=[label for _key, label in columns],
+        cells=[[max(grid.get((p, key), 0), 0) for key, _label in columns] for p in periods],
+    )
+
+
+def _language_name(code: str) -> str:
+    return dict(settings.LANGUAGES).get(code, code or "?")
+
+
+def inquiries_by_channel(rng: ReportRange) -> SuppressedTable:
+    """Cases opened per period and first channel."""
+    periods, grid = _period_table(Metric.OPENED, rng, "channel")
+    columns = [(value, str(label)) for value, label in Channel.choices]
+    return _table_by_period(
+        title=_("Inquiries by channel"), rng=rng, periods=periods, grid=grid, columns=columns
+    )
+
+
+def inquiries_by_language(rng: ReportRange) -> SuppressedTable:
+    """Cases opened per period and language (programme languages first)."""
+    periods, grid = _period_table(Metric.OPENED, rng, "language")
+    known = [code for code, _name in settings.PUBLIC_LANGUAGES]
+    seen = sorted({str(key) for _period, key in grid} - set(known))
+    columns = [(code, _language_name(code)) for code in [*known, *seen]]
+    return _table_by_period(
+        title=_("Inquiries by language"), rng=rng, periods=periods, grid=grid, columns=columns
+    )
+
+
+def _campaign_codes(ids: Iterable[int]) -> dict[int, str]:
+    return dict(Campaign.objects.filter(pk__in=list(ids)).values_list("pk", "code"))
+
+
+def inquiries_by_campaign(rng: ReportRange) -> SuppressedTable:
+    """Cases opened per period and campaign: the busiest campaigns, others, and none."""
+    periods, raw = _period_table(Metric.OPENED, rng, "campaign_id")
+    totals: dict[object, int] = defaultdict(int)
+    for (_period, campaign_id), count in raw.items():
+        if campaign_id is not None:
+            totals[campaign_id] += count
+    ranked = sorted((cid for cid, count in totals.items() if count > 0), key=lambda c: -totals[c])
+    top = ranked[:TOP_CAMPAIGNS]
+    codes = _campaign_codes(int(str(cid)) for cid in top)
+    grid: dict[tuple[datetime.date, object], int] = defaultdict(int)
+    for (period, campaign_id), count in raw.items():
+        if campaign_id is None:
+            key: object = NO_CAMPAIGN
+        elif campaign_id in top:
+            key = campaign_id
+        else:
+            key = OTHER_CAMPAIGNS
+        grid[(period, key)] += count
+    columns: list[tuple[object, str]] = [(cid, codes.get(int(str(cid)), "?")) for cid in top]
+    if len(ranked) > TOP_CAMPAIGNS:
+        columns.append((OTHER_CAMPAIGNS, _("Other campaigns")))
+    columns.append((NO_CAMPAIGN, _("No campaign")))
+    return _table_by_period(
+        title=_("Inquiries by campaign"), rng=rng, periods=periods, grid=grid, columns=columns
+    )
+
+
+def _stage_labels() -> list[tuple[str, str]]:
+    labels = dict(CaseState.choices)
+    return [(CaseState.NEW, str(labels[CaseState.NEW]))] + [
+        (state, str(labels[state])) for state in FUNNEL_STATES
+    ]
+
+
+def campaign_outcomes(rng: ReportRange) -> SuppressedTable:
+    """Per campaign: cases opened, and cases reaching each later state, in the range.
+
+    Stages are not added up across a row (a surrendered case was also engaged), so the
+    table has column totals only.
+    """
+    counts: dict[tuple[object, str], int] = defaultdict(int)
+    for _day, (campaign_id,), count in _sums(Metric.OPENED, rng, "campaign_id"):
+        counts[(campaign_id, CaseState.NEW)] += count
+    for _day, (campaign_id, state), count in _sums(Metric.REACHED, rng, "campaign_id", "key"):
+        counts[(campaign_id, str(state))] += count
+    ids = sorted({cid for cid, _stage in counts if cid is not None}, key=lambda c: int(str(c)))
+    codes = _campaign_codes(int(str(cid)) for cid in ids)
+    rows: list[tuple[object, str]] = [(cid, codes.get(int(str(cid)), "?")) for cid in ids]
+    rows.append((None, _("No campaign")))
+    stages = _stage_labels()
+    return suppress_table(
+        title=_("Outcomes by campaign"),
+        row_labels=[label for _cid, label in rows],
+        column_labels=[label for _state, label in stages],
+        cells=[[max(counts.get((cid, state), 0), 0) for state, _l in stages] for cid, _l in rows],
+        row_totals=False,
+    )
+
+
+def funnel(rng: ReportRange) -> SuppressedTable:
+    """Cases opened, and cases reaching engaged → surrendered for the first time."""
+    reached: dict[str, int] = defaultdict(int)
+    for _day, _dims, count in _sums(Metric.OPENED, rng):
+        reached[CaseState.NEW] += count
+    for _day, (state,), count in _sums(Metric.REACHED, rng, "key"):
+        reached[str(state)] += count
+    stages = _stage_labels()
+    return suppress_table(
+        title=_("Funnel: cases reaching each stage"),
+        row_labels=[label for _state, label in stages],
+        column_labels=[_("Cases")],
+        cells=[[max(reached.get(state, 0), 0)] for state, _label in stages],
+        row_totals=False,
+        column_totals=False,
+    )
+
+
+def _one_column(
+    title: str, column: str, rows: Sequence[tuple[str, str]], counts: dict[str, int]
+) -> SuppressedTable:
+    return suppress_table(
+        title=title,
+        row_labels=[label for _key, label in rows],
+        column_labels=[column],
+        cells=[[max(counts.get(key, 0), 0)] for key, _label in rows],
+        row_totals=False,
+    )
+
+
+def closures(rng: ReportRange) -> SuppressedTable:
+    """Cases closed in the range, by reason."""
+    counts: dict[str, int] = defaultdict(int)
+    for _day, (reason,), count in _sums(Metric.CLOSED, rng, "key"):
+        counts[str(reason)] += count
+    rows = [(value, str(label)) for value, label in CloseReason.choices]
+    return _one_column(_("Closures by reason"), _("Cases"), rows, counts)
+
+
+def wishes() -> SuppressedTable:
+    """Current wishes at repatriation, counted now from the register (never stored)."""
+    found = current_wishes()
+    rows = [(code, label) for code, label, _count in found]
+    counts = {code: count for code, _label, count in found}
+    return _one_column(_("Wishes at repatriation (current)"), _("People"), rows, counts)
+
+
+def response_times(rng: ReportRange) -> ResponseTimes:
+    """Median and p90 time to first response per period (from the delay buckets)."""
+    buckets: dict[datetime.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for day, (bucket,), count in _sums(Metric.FIRST_RESPONSE, rng, "key"):
+        buckets[period_start(day, rng.granularity)][str(bucket)] += count
+    periods = rng.periods()
+    answered = suppress_table(
+        title="answered",
+        row_labels=[period_label(p, rng.granularity) for p in periods],
+        column_labels=["answered"],
+        cells=[[max(sum(buckets[p].values()), 0)] for p in periods],
+        row_totals=False,
+        column_totals=False,
+    )
+    rows = []
+    for period, cells in zip(periods, answered.cells, strict=True):
+        total = sum(buckets[period].values())
+        median = p90 = None
+        floor = False
+        if total >= THRESHOLD:
+            median = quantile_from_buckets(buckets[period], 0.5)
+            p90 = quantile_from_buckets(buckets[period], 0.9)
+            floor = p90 is not None and p90 >= EDGES[-1]
+        rows.append(
+            ResponseRow(
+                label=period_label(period, rng.granularity),
+                answered=cells[0],
+                median_minutes=None if median is None else round(median / 60, 1),
+                p90_minutes=None if p90 is None else round(p90 / 60, 1),
+                p90_is_floor=floor,
+            )
+        )
+    return ResponseTimes(title=_("Time to first response"), rows=rows)
+
+
+def build_report(rng: ReportRange) -> Report:
+    """All dashboard tables for ``rng``, suppressed."""
+    return Report(
+        range=rng,
+        by_channel=inquiries_by_channel(rng),
+        by_language=inquiries_by_language(rng),
+        by_campaign=inquiries_by_campaign(rng),
+        campaign_outcomes=campaign_outcomes(rng),
+        funnel=funnel(rng),
+        response_times=response_times(rng),
+        closures=closures(rng),
+        wishes=wishes(),
+        cumulative=cumulative_table(end=rng.end, granularity=rng.granularity, start=rng.start),
+    )
+
+
+__all__ = ["Granularity", "Report", "ResponseTimes", "build_report"]

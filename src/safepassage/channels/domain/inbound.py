@@ -1,0 +1,121 @@
+"""The worker's handling of a stored provider webhook: parse, dedupe, link, route, store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from safepassage.cases.domain import add_inbound_message
+from safepassage.cases.models import Message
+from safepassage.channels.base import (
+    BotCommand,
+    ChoiceMade,
+    Event,
+    InboundMessage,
+    StatusUpdate,
+)
+from safepassage.channels.domain.bot import handle_choice, handle_command, say
+from safepassage.channels.domain.identity import contact_and_case, get_session
+from safepassage.channels.domain.media import attach_media
+from safepassage.channels.domain.status import apply_status
+from safepassage.channels.models import ChannelInstance, ChatSession
+from safepassage.channels.registry import get_type
+from safepassage.crypto.blind_index import blind_index
+from safepassage.crypto.runtime import get_keyring
+from safepassage.crypto.sealing import seal
+from safepassage.intake.models import InboundEnvelope
+from safepassage.worker.envelopes import EnvelopeRejected
+from safepassage.worker.language import detect_language
+
+MAX_TEXT = 8000
+EDITED_MARK = "✎ "
+
+
+def handle_provider_envelope(envelope: InboundEnvelope, data: dict[str, Any]) -> None:
+    """Apply every event in one stored webhook body (all or nothing: the worker wraps
+    this in the envelope's transaction)."""
+    instance_id = data.get("instance")
+    instance = (
+        ChannelInstance.objects.filter(pk=instance_id).first()
+        if isinstance(instance_id, int)
+        else None
+    )
+    if instance is None:
+        raise EnvelopeRejected("unknown channel instance")
+    channel_type = get_type(instance.channel_type)
+    if channel_type is None:
+        raise EnvelopeRejected("unknown channel type")
+    for event in channel_type.parse(data.get("payload"), str(data.get("endpoint", ""))):
+        apply_event(instance, event, envelope=envelope)
+
+
+def apply_event(
+    instance: ChannelInstance, event: Event, *, envelope: InboundEnvelope | None = None
+) -> None:
+    """Dispatch one parsed event."""
+    if isinstance(event, InboundMessage):
+        receive_message(instance, event, envelope=envelope)
+    elif isinstance(event, BotCommand):
+        handle_command(instance, event)
+    elif isinstance(event, ChoiceMade):
+        handle_choice(instance, event)
+    elif isinstance(event, StatusUpdate):
+        apply_status(instance, event)
+
+
+def message_index(instance: ChannelInstance, provider_id: str) -> str:
+    """Blind index of an inbound provider message id (unique per channel)."""
+    return blind_index(get_keyring(), "provider_message", f"{instance.pk}:in:{provider_id}")
+
+
+def receive_message(
+    instance: ChannelInstance,
+    event: InboundMessage,
+    *,
+    envelope: InboundEnvelope | None = None,
+) -> Message | None:
+    """Store an inbound message on the right case; ``None`` for a provider retry.
+
+    Side effects: a chat session (and a contact and case on first contact) may be
+    created; a closed case is reopened or a new one opened (state machine); media are
+    queued for download; the bot acknowledges the first message of a new case.
+    """
+    index = message_index(instance, event.provider_id)
+    if Message.objects.filter(channel=instance.channel, provider_message_index=index).exists():
+        return None
+    session = get_session(instance, event.identity, hint=event.language_hint)
+    text = event.text[:MAX_TEXT]
+    language = detect_language(text, fallback=session.language) if text else session.language
+    contact, case, case_is_new = contact_and_case(
+        instance, session, identity=event.identity, language=language
+    )
+    received_at: datetime = envelope.received_at if envelope is not None else timezone.now()
+    body = (EDITED_MARK + text) if event.edited else text
+    message = add_inbound_message(
+        case,
+        contact,
+        body=seal(body, to=get_keyring().public),
+        language=language,
+        received_at=received_at,
+        envelope=envelope,
+        provider_message_index=index,
+    )
+    if event.media:
+        attach_media(message, instance, event.media)
+    ChatSession.objects.filter(pk=session.pk).update(last_inbound_at=received_at)
+    channel_type = get_type(instance.channel_type)
+    auto_reply = instance.config.get(
+        "auto_reply", channel_type.auto_reply_default if channel_type else False
+    )
+    if case_is_new and auto_reply is True:
+        say(
+            instance,
+            session,
+            "acknowledged",
+            trigger=event.provider_id,
+            case=case,
+            contact=contact,
+        )
+    return message

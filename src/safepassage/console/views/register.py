@@ -1,0 +1,404 @@
+"""The captured-person register in the console: records, capture cards, welfare log,
+wishes (registrar); the "registered" badge (operators) and counts (analysts).
+
+Views are thin: they fetch through ``register.access`` or ``get_case_for``, call the
+register's domain functions, and put refusals back on the form that caused them.
+Every page that shows personal values records a ``register.viewed`` audit event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from safepassage.accounts.models import Account, Role
+from safepassage.audit.chain import record_event
+from safepassage.console.access import console_view, current_account, get_case_for
+from safepassage.console.flash import flash
+from safepassage.console.forms.register import (
+    CardSentForm,
+    MediaConsentForm,
+    RecordDetailsForm,
+    VersionForm,
+    WelfareEventForm,
+    WishForm,
+    put_errors,
+)
+from safepassage.register.access import get_card_for, get_record_for
+from safepassage.register.cardpdf import CardFontMissing, render_capture_card
+from safepassage.register.domain import (
+    RecordDetails,
+    RegisterError,
+    WelfareEntry,
+    due_capture_cards,
+    issue_capture_card,
+    mark_capture_card_sent,
+    open_card_content,
+    open_event_details,
+    open_record_details,
+    open_record_for_surrendered_case,
+    record_welfare_event,
+    record_wish,
+    register_counts,
+    registration_status,
+    set_record_media_consent,
+    surrendered_cases_without_record,
+    update_record_details,
+    wish_history,
+)
+from safepassage.register.domain._values import open_value, today
+from safepassage.register.domain.records import DETAIL_FIELDS, FIELD_LABELS
+from safepassage.register.models import CapturedPerson
+from safepassage.register.states import OUTSTANDING_CARD_STATUSES, Health
+
+PAGE_SIZE = 50
+# Analysts see counts of 1-4 as "fewer than 5": a small cell can point at one person.
+SMALL_CELL = 5
+
+
+def _account(request: HttpRequest) -> Account:
+    account = current_account(request)
+    assert account is not None  # console_view let the request through
+    return account
+
+
+def audit_register_view(account: Account, what: str, ref: str, **detail: Any) -> None:
+    """Record that ``account`` looked at register data (``what`` is a code, ``ref`` a number)."""
+    record_event(
+        "register.viewed",
+        actor=account,
+        object_type="captured_person" if ref.startswith("R-") else "register",
+        object_ref=ref,
+        detail={"what": what, **detail},
+    )
+
+
+def _record_url(record: CapturedPerson, anchor: str = "") -> str:
+    url = reverse("console:register-record", kwargs={"number": record.number})
+    return f"{url}#{anchor}" if anchor else url
+
+
+@console_view(Role.REGISTRAR)
+@require_GET
+def register_index(request: HttpRequest) -> HttpResponse:
+    """The register: records (names opened for this page only), and surrendered cases
+    still waiting for a record."""
+    account = _account(request)
+    day = today()
+    records = CapturedPerson.objects.select_related("case").annotate(
+        cards_owed=Count("cards", filter=Q(cards__status__in=OUTSTANDING_CARD_STATUSES)),
+        cards_late=Count(
+            "cards",
+            filter=Q(cards__status__in=OUTSTANDING_CARD_STATUSES, cards__due_on__lt=day),
+        ),
+    ).order_by("-opened_at", "-id")
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {"record": record, "surname": open_value(record.surname),
+         "first_names": open_value(record.first_names)}
+        for record in page
+    ]
+    if rows:
+        audit_register_view(account, "list", "register",
+                            records=[row["record"].number for row in rows])
+    context = {
+        "rows": rows,
+        "page": page,
+        "waiting": surrendered_cases_without_record()[:PAGE_SIZE],
+        "counts": register_counts(on=day),
+    }
+    return render(request, "console/register/index.html", context)
+
+
+@console_view(Role.REGISTRAR)
+@require_POST
+def open_record(request: HttpRequest, ref: str) -> HttpResponse:
+    """Open the record of a surrendered case (cases surrendered before the register)."""
+    account = _account(request)
+    case = get_case_for(account, ref, action="view")
+    try:
+        record = open_record_for_surrendered_case(case, by=account)
+    except RegisterError as error:
+        flash(request, str(error), level="error")
+        return HttpResponseRedirect(reverse("console:register"))
+    flash(request, _("Record %(number)s is open.") % {"number": record.number}, level="success")
+    return HttpResponseRedirect(_record_url(record))
+
+
+def _cards(record: CapturedPerson) -> list[Any]:
+    day = today()
+    cards = list(record.cards.select_related("issued_by").order_by("-created_at", "-id"))
+    for card in cards:
+        card.overdue = card.is_overdue(day)  # type: ignore[attr-defined]
+    return cards
+
+
+def _events(record: CapturedPerson) -> list[dict[str, Any]]:
+    events = record.events.select_related("recorded_by").order_by("-occurred_on", "-id")
+    return [{"event": event, "details": open_event_details(event)} for event in events]
+
+
+def _render_record(
+    request: HttpRequest, record: CapturedPerson, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    """The record page, with any bound form that failed put in place of a fresh one."""
+    initial = {"version": record.version}
+    details = open_record_details(record)
+    health = details.get("health", "")
+    context = {
+        "record": record,
+        "details": [(FIELD_LABELS[f], details[f]) for f in DETAIL_FIELDS if f != "health"],
+        "health": Health(health).label if health in Health.values else "",
+        "camp": details["camp"],
+        "hospital": details["hospital"],
+        "cards": _cards(record),
+        "events": _events(record),
+        "wishes": wish_history(record),
+        "event_form": forms.get("event_form")
+        or WelfareEventForm(initial={**initial, "occurred_on": today()}),
+        "wish_form": forms.get("wish_form")
+        or WishForm(initial={**initial, "stated_on": today()}),
+        "consent_form": forms.get("consent_form")
+        or MediaConsentForm(initial={**initial, "filming": record.filming_consent,
+                                     "publication": record.publication_consent}),
+        "sent_form": CardSentForm(initial={"sent_on": today()}),
+        "today": today(),
+    }
+    audit_register_view(_account(request), "record", record.number)
+    return render(request, "console/register/record.html", context, status=status)
+
+
+@console_view(Role.REGISTRAR)
+@require_GET
+def record_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """One person's record: identity, capture cards, welfare log, wish, media consent."""
+    return _render_record(request, get_record_for(_account(request), number))
+
+
+@console_view(Role.REGISTRAR)
+@require_http_methods(["GET", "POST"])
+def record_edit(request: HttpRequest, number: str) -> HttpResponse:
+    """Edit Art. 17 identity, further details and capture; all problems shown at once."""
+    account = _account(request)
+    record = get_record_for(account, number)
+    if request.method == "POST":
+        form = RecordDetailsForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            details = RecordDetails(
+                values={field: data[field] for field in DETAIL_FIELDS},
+                capture_date=data["capture_date"],
+                card_language=data["card_language"],
+                detaining_language=data["detaining_language"],
+            )
+            try:
+                changed = update_record_details(
+                    record, by=account, details=details, expected_version=data["version"]
+                )
+            except RegisterError as error:
+                put_errors(form, error)
+            else:
+                message = _("Record saved.") if changed else _("Nothing changed.")
+                flash(request, message, level="success" if changed else "info")
+                return HttpResponseRedirect(_record_url(record))
+        status = 400
+    else:
+        initial: dict[str, Any] = dict(open_record_details(record))
+        initial.update(
+            version=record.version,
+            capture_date=record.capture_date,
+            card_language=record.card_language,
+            detaining_language=record.detaining_language,
+        )
+        form = RecordDetailsForm(initial=initial)
+        audit_register_view(account, "details", record.number)
+        status = 200
+    return render(request, "console/register/details.html",
+                  {"record": record, "form": form}, status=status)
+
+
+@console_view(Role.REGISTRAR)
+@require_POST
+def add_event(request: HttpRequest, number: str) -> HttpResponse:
+    """Add a welfare-log entry; a refused entry comes back with everything typed."""
+    account = _account(request)
+    record = get_record_for(account, number)
+    form = WelfareEventForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        entry = WelfareEntry(
+            kind=data["kind"], occurred_on=data["occurred_on"], place=data["place"],
+            prisoner_number=data["prisoner_number"], note=data["note"],
+        )
+        try:
+            record_welfare_event(record, by=account, entry=entry,
+                                 expected_version=data["version"])
+        except RegisterError as error:
+            put_errors(form, error)
+        else:
+            flash(request, _("Entry added to the welfare log."), level="success")
+            return HttpResponseRedirect(_record_url(record, "log"))
+    record.refresh_from_db()
+    return _render_record(request, record, status=400, event_form=form)
+
+
+@console_view(Role.REGISTRAR)
+@require_POST
+def add_wish(request: HttpRequest, number: str) -> HttpResponse:
+    """Record his wish for the end of the war (the previous one stays in the history)."""
+    account = _account(request)
+    record = get_record_for(account, number)
+    form = WishForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_wish(record, by=account, wish=data["wish"], stated_on=data["stated_on"],
+                        expected_version=data["version"])
+        except RegisterError as error:
+            put_errors(form, error)
+        else:
+            flash(request, _("Wish recorded."), level="success")
+            return HttpResponseRedirect(_record_url(record, "wish"))
+    record.refresh_from_db()
+    return _render_record(request, record, status=400, wish_form=form)
+
+
+@console_view(Role.REGISTRAR)
+@require_POST
+def media_consent(request: HttpRequest, number: str) -> HttpResponse:
+    """Record his consent to filming and publication (the default is none)."""
+    account = _account(request)
+    record = get_record_for(account, number)
+    form = MediaConsentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            set_record_media_consent(record, by=account, filming=data["filming"],
+                                     publication=data["publication"],
+                                     expected_version=data["version"])
+        except RegisterError as error:
+            put_errors(form, error)
+        else:
+            flash(request, _("Media consent saved."), level="success")
+            return HttpResponseRedirect(_record_url(record, "consent"))
+    record.refresh_from_db()
+    return _render_record(request, record, status=400, consent_form=form)
+
+
+@console_view(Role.REGISTRAR)
+@require_POST
+def issue_card(request: HttpRequest, number: str) -> HttpResponse:
+    """Print the capture card that is due (or an extra one for a changed situation)."""
+    account = _account(request)
+    record = get_record_for(account, number)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        flash(request, _("The form is damaged; reload the page."), level="error")
+        return HttpResponseRedirect(_record_url(record, "cards"))
+    try:
+        card = issue_capture_card(record, by=account, expected_version=form.cleaned_data["version"])
+    except RegisterError as error:
+        flash(request, str(error), level="error")
+    else:
+        flash(request, _("Capture card printed: download it, have him sign it, send it, then "
+                         "mark it as sent."), level="success")
+        return HttpResponseRedirect(_record_url(record, f"card-{card.pk}"))
+    return HttpResponseRedirect(_record_url(record, "cards"))
+
+
+@console_view(Role.REGISTRAR)
+@require_GET
+def card_pdf(request: HttpRequest, number: str, card_id: int) -> HttpResponse:
+    """The printed capture card as a PDF (the content fixed when it was printed)."""
+    account = _account(request)
+    card = get_card_for(account, number, card_id)
+    content = open_card_content(card)
+    if not content:
+        raise Http404("This card was not printed.")
+    try:
+        pdf = render_capture_card(content)
+    except CardFontMissing:
+        flash(request, _("This server lacks the fonts the capture card needs; tell the "
+                         "administrator (Debian packages fonts-dejavu-core and fonts-nanum)."),
+              level="error")
+        return HttpResponseRedirect(_record_url(card.record, "cards"))
+    audit_register_view(account, "capture_card", card.record.number, card=card.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="capture-card-{card.record.number}-{card.pk}.pdf"'
+    )
+    return response
+
+
+@console_view(Role.REGISTRAR)
+@require_POST
+def card_sent(request: HttpRequest, number: str, card_id: int) -> HttpResponse:
+    """Record the day a printed card was sent."""
+    account = _account(request)
+    card = get_card_for(account, number, card_id)
+    form = CardSentForm(request.POST)
+    if form.is_valid():
+        try:
+            mark_capture_card_sent(card, by=account, sent_on=form.cleaned_data["sent_on"])
+        except RegisterError as error:
+            flash(request, str(error), level="error")
+        else:
+            flash(request, _("Capture card marked as sent."), level="success")
+    else:
+        flash(request, " ".join(form.errors.get("sent_on", [])), level="error")
+    return HttpResponseRedirect(_record_url(card.record, f"card-{card.pk}"))
+
+
+@console_view(Role.REGISTRAR)
+@require_GET
+def cards_due(request: HttpRequest) -> HttpResponse:
+    """Every capture card still owed, earliest deadline first, overdue ones marked."""
+    return render(request, "console/register/cards.html", {"cards": due_capture_cards()})
+
+
+def _shown(value: int, *, suppress: bool) -> str:
+    if suppress and 0 < value < SMALL_CELL:
+        return _("fewer than %(n)d") % {"n": SMALL_CELL}
+    return str(value)
+
+
+@console_view(Role.REGISTRAR, Role.SUPERVISOR, Role.ANALYST)
+@require_GET
+def register_counts_page(request: HttpRequest) -> HttpResponse:
+    """Counts only: no record can be opened from here; analysts get small cells hidden."""
+    counts = register_counts()
+    suppress = _account(request).role == Role.ANALYST
+    rows = [
+        (_("People in the register"), counts.records),
+        (_("Interned"), counts.interned),
+        (_("Released"), counts.released),
+        (_("Repatriated"), counts.repatriated),
+        (_("Died in captivity"), counts.deceased),
+        (_("Capture cards owed"), counts.cards_outstanding),
+        (_("Capture cards overdue"), counts.cards_overdue),
+        (_("Capture cards sent"), counts.cards_sent),
+        (_("Batches approved for the information bureau"), counts.exports_approved),
+    ]
+    context = {
+        "rows": [(label, _shown(value, suppress=suppress)) for label, value in rows],
+        "suppressed": suppress,
+        "overdue": counts.cards_overdue,
+    }
+    return render(request, "console/register/counts.html", context)
+
+
+@console_view(Role.OPERATOR, Role.SUPERVISOR)
+@require_GET
+def case_status(request: HttpRequest, ref: str) -> HttpResponse:
+    """Whether a case's person is in the register — and nothing else (for the case page)."""
+    case = get_case_for(_account(request), ref, action="view")
+    status = registration_status(case)
+    return render(request, "console/register/_case_status.html",
+                  {"case": case, "status": status})

@@ -1,0 +1,1 @@
+"""Console tests (a package so tests share ``helpers`` by relative import)."""
