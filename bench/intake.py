@@ -131,7 +131,9 @@ async def _submit_load(port: int, concurrency: int, seconds: float) -> dict[str,
     }
 
 
-async def _signin_load(port: int, rate: float, seconds: float, receipts: list[str]) -> dict[str, Any]:
+async def _signin_load(
+    port: int, rate: float, seconds: float, receipts: list[str]
+) -> dict[str, Any]:
     from safepassage.crypto.receipts import new_receipt
 
     accepted: list[float] = []
@@ -262,9 +264,7 @@ def _bench(tmp: Path, args: argparse.Namespace) -> int:
 
     port = _free_port()
     database = tmp / "bench.sqlite3"
-    env = {
-        key: value for key, value in os.environ.items() if not key.startswith("SAFEPASSAGE_")
-    }
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SAFEPASSAGE_")}
     env |= {
         "DATABASE_URL": f"sqlite:///{database}",
         "SAFEPASSAGE_VAR_DIR": str(tmp),
@@ -291,9 +291,9 @@ def _bench(tmp: Path, args: argparse.Namespace) -> int:
         "SAFEPASSAGE_SUBMIT_RATE_GLOBAL": "0",
         "SAFEPASSAGE_SIGNIN_RATE_GLOBAL": f"{SIGNIN_LIMIT:g}/1",
     }
+    serve = ["serve", "--role", "intake", "--port", str(port), "--workers", str(args.workers)]
     server = subprocess.Popen(
-        [*SAFEPASSAGE, "serve", "--role", "intake", "--port", str(port)]
-        + ["--workers", str(args.workers)],
+        [*SAFEPASSAGE, *serve],
         env=intake_env,
         stdout=subprocess.DEVNULL,
     )
@@ -302,8 +302,13 @@ def _bench(tmp: Path, args: argparse.Namespace) -> int:
         receipts = _seed_receipts(port, 16)
         # The worker step for the seeded envelopes (production Argon2id, full keys).
         _run(
-            [*SAFEPASSAGE, "manage", "shell", "-c",
-             "from safepassage.worker.envelopes import process_pending; process_pending()"],
+            [
+                *SAFEPASSAGE,
+                "manage",
+                "shell",
+                "-c",
+                "from safepassage.worker.envelopes import process_pending; process_pending()",
+            ],
             console_env | {"SAFEPASSAGE_ROLE": "worker"},
         )
         acknowledged = len(receipts)
@@ -323,11 +328,11 @@ def _bench(tmp: Path, args: argparse.Namespace) -> int:
         receipts_file = tmp / "receipts.json"
         receipts_file.write_text(json.dumps(receipts))
         print("\nreceipt sign-ins (open loop, half right, half never issued)")
-        print(f"{'offered/s':>11} {'done/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'429':>5} {'429 p99':>8}")
+        print(
+            f"{'offered/s':>11} {'done/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'429':>5} {'429 p99':>8}"
+        )
         for rate in [SIGNIN_LIMIT, SIGNIN_LIMIT * 2]:
-            result = _load(
-                "signin", port, args.seconds, rate=rate, receipts=receipts_file
-            )
+            result = _load("signin", port, args.seconds, rate=rate, receipts=receipts_file)
             errors += result["errors"]
             print(
                 f"{rate:>11.0f} {result['per_second']:>8.1f} {result['p50_ms']:>8.0f} "

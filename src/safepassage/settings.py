@@ -202,6 +202,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 64
 # Configurable neutral title and Onion-Location for the public site.
 SAFEPASSAGE_PUBLIC_TITLE = os.environ.get("SAFEPASSAGE_PUBLIC_TITLE", "")
 SAFEPASSAGE_ONION_LOCATION = os.environ.get("SAFEPASSAGE_ONION_LOCATION", "")
+# Printed leaflets need absolute links: the public site's address, and optionally the
+# Telegram bot's username and the SMS number (else taken from the channel settings).
+SAFEPASSAGE_PUBLIC_BASE_URL = os.environ.get("SAFEPASSAGE_PUBLIC_BASE_URL", "")
+SAFEPASSAGE_TELEGRAM_BOT_USERNAME = os.environ.get("SAFEPASSAGE_TELEGRAM_BOT_USERNAME", "")
+SAFEPASSAGE_SMS_NUMBER = os.environ.get("SAFEPASSAGE_SMS_NUMBER", "")
 
 # Messenger channels: the channel types this deployment offers (one package each), and
 # the key that encrypts the webhook-verification secrets the intake needs in clear

@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from pytest_django.live_server_helper import LiveServer
 
 from safepassage.channels.domain.instances import (
     create_channel_instance,
@@ -20,6 +21,7 @@ from safepassage.channels.domain.instances import (
 )
 from safepassage.channels.intake import forget_hooks
 from safepassage.channels.models import ChannelInstance, OutboundDelivery
+from safepassage.crypto.sealing import Sealed
 from tests.channels.fake_providers import FakeProviders
 
 TWILIO_AUTH_TOKEN = "twilio-auth-token-0123456789abcdef"
@@ -44,13 +46,13 @@ def providers() -> Iterator[FakeProviders]:
 
 
 @pytest.fixture
-def telegram(providers: FakeProviders, transactional_db: None, live_server: object) -> Channel:
+def telegram(providers: FakeProviders, transactional_db: None, live_server: LiveServer) -> Channel:
     instance, _ = create_channel_instance(
         by=None,
         channel_type="telegram",
         name="Main bot",
         credentials={"bot_token": TELEGRAM_TOKEN},
-        config={"api_base_url": providers.url, "public_base_url": live_server.url},  # type: ignore[attr-defined]
+        config={"api_base_url": providers.url, "public_base_url": live_server.url},
     )
     set_telegram_webhook(instance)
     registered = providers.calls_to("/setWebhook$")[-1].json()
@@ -59,7 +61,7 @@ def telegram(providers: FakeProviders, transactional_db: None, live_server: obje
 
 
 @pytest.fixture
-def whatsapp(providers: FakeProviders, transactional_db: None, live_server: object) -> Channel:
+def whatsapp(providers: FakeProviders, transactional_db: None, live_server: LiveServer) -> Channel:
     instance, secrets = create_channel_instance(
         by=None,
         channel_type="whatsapp",
@@ -69,14 +71,17 @@ def whatsapp(providers: FakeProviders, transactional_db: None, live_server: obje
         config={
             "phone_number_id": "106540352242922",
             "api_base_url": providers.url + "/v21.0",
-            "templates": "reengage_ru|ru|Здравствуйте, ответьте, пожалуйста, если можете.\nreengage_ko|ko|안녕하세요, 가능하면 답장해 주세요.",
+            "templates": (
+                "reengage_ru|ru|Здравствуйте, ответьте, пожалуйста, если можете.\n"
+                "reengage_ko|ko|안녕하세요, 가능하면 답장해 주세요."
+            ),
         },
     )
     return Channel(instance, webhook_path(instance), secrets.verify_token)
 
 
 @pytest.fixture
-def sms(providers: FakeProviders, transactional_db: None, live_server: object) -> Channel:
+def sms(providers: FakeProviders, transactional_db: None, live_server: LiveServer) -> Channel:
     instance, _ = create_channel_instance(
         by=None,
         channel_type="sms",
@@ -88,7 +93,7 @@ def sms(providers: FakeProviders, transactional_db: None, live_server: object) -
         intake_secret=TWILIO_AUTH_TOKEN,
         config={
             "from_number": "+15005550006",
-            "public_base_url": live_server.url,  # type: ignore[attr-defined]
+            "public_base_url": live_server.url,
             "api_base_url": providers.url,
         },
     )
@@ -99,7 +104,7 @@ def post(
     url: str, body: bytes, headers: dict[str, str] | None = None, method: str = "POST"
 ) -> tuple[int, bytes]:
     """An HTTP request to the live server; returns (status, body) for any status."""
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 - the loopback live server
         url, data=body if method == "POST" else None, method=method, headers=headers or {}
     )
     try:
@@ -141,3 +146,9 @@ def let_time_pass() -> None:
     now = timezone.now() - timedelta(seconds=1)
     DBTaskResult.objects.filter(run_after__isnull=False).update(run_after=now)
     OutboundDelivery.objects.filter(next_attempt_at__isnull=False).update(next_attempt_at=now)
+
+
+def sealed(value: Sealed | None) -> Sealed:
+    """A stored sealed value that must be there."""
+    assert value is not None
+    return value

@@ -157,7 +157,7 @@ def wa_text(wa_id: str, text: str, *, message_id: str | None = None) -> dict[str
                 {
                     "from": wa_id,
                     "id": message_id
-                    or f"wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA{next(_message_ids)}",
+                    or f"wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5{next(_message_ids)}",
                     "timestamp": "1732350000",
                     "text": {"body": text},
                     "type": "text",

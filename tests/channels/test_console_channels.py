@@ -22,6 +22,7 @@ from safepassage.channels.models import (
     MediaAttachment,
     MediaState,
 )
+from safepassage.crypto.keys import Keyring
 from safepassage.crypto.sealing import seal
 from tests.console.helpers import force_verified_login
 
@@ -53,9 +54,11 @@ def test_admin_creates_a_telegram_channel_and_never_sees_the_token_again(
     instance = ChannelInstance.objects.get()
     assert b"https://intake.example.org/hooks/telegram/" in response.content
     assert BOT_TOKEN.encode() not in response.content
-    assert instance.credentials is not None and BOT_TOKEN.encode() not in instance.credentials.blob
+    assert instance.credentials is not None
+    assert BOT_TOKEN.encode() not in instance.credentials.blob
     listing = admin.get(reverse("console:channels"))
-    assert b"Main bot" in listing.content and BOT_TOKEN.encode() not in listing.content
+    assert b"Main bot" in listing.content
+    assert BOT_TOKEN.encode() not in listing.content
     edit = admin.get(reverse("console:channel-edit", args=[instance.pk]))
     assert BOT_TOKEN.encode() not in edit.content
     assert AuditEvent.objects.filter(action="channel.created").exists()
@@ -74,11 +77,13 @@ def test_whatsapp_channel_needs_its_app_secret_and_shows_the_verify_token_once(
         "default_language": "ko",
     }
     refused = admin.post(url, data)
-    assert refused.status_code == 200 and not ChannelInstance.objects.exists()
+    assert refused.status_code == 200
+    assert not ChannelInstance.objects.exists()
     response = admin.post(url, {**data, "intake_secret": "app-secret"})
     instance = ChannelInstance.objects.get()
     assert b"Verify token" in response.content
-    assert instance.verify_hash and b"app-secret" not in bytes(instance.intake_secret or b"")
+    assert instance.verify_hash
+    assert b"app-secret" not in bytes(instance.intake_secret or b"")
 
 
 def test_channel_pages_are_for_admins_only(personas: dict[str, Account]) -> None:
@@ -102,10 +107,10 @@ def test_operator_logs_a_hotline_call_through_the_form(personas: dict[str, Accou
         },
     )
     case = Case.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse(
-        "console:case", args=[case.reference]
-    )
-    assert case.language == "ko" and case.inquiry_type == "family_member"
+    assert response.status_code == 302
+    assert response["Location"] == reverse("console:case", args=[case.reference])
+    assert case.language == "ko"
+    assert case.inquiry_type == "family_member"
     assert Callback.objects.get().state == CallbackState.SCHEDULED
 
 
@@ -154,7 +159,7 @@ def test_call_back_is_marked_done(personas: dict[str, Account]) -> None:
     )
 
 
-def _case_with_photo(installed_keys: object, language: str) -> MediaAttachment:
+def _case_with_photo(installed_keys: Keyring, language: str) -> MediaAttachment:
     instance, _ = create_channel_instance(
         by=None, channel_type="telegram", name="bot", credentials={"bot_token": BOT_TOKEN}
     )
@@ -166,20 +171,20 @@ def _case_with_photo(installed_keys: object, language: str) -> MediaAttachment:
         body=seal("", to=installed_keys.public),
         language=language,
         received_at=timezone.now(),
-    )  # type: ignore[attr-defined]
+    )
     return MediaAttachment.objects.create(
         message=message,
         instance=instance,
         kind="photo",
-        provider_ref=seal("file", to=installed_keys.public),  # type: ignore[attr-defined]
+        provider_ref=seal("file", to=installed_keys.public),
         content=seal(b"\xff\xd8photo-bytes", to=installed_keys.public),
         mime_type="image/jpeg",
-        state=MediaState.STORED,  # type: ignore[attr-defined]
+        state=MediaState.STORED,
     )
 
 
 def test_media_is_served_decrypted_and_audited_to_those_who_may_see_the_case(
-    personas: dict[str, Account], installed_keys: object
+    personas: dict[str, Account], installed_keys: Keyring
 ) -> None:
     media = _case_with_photo(installed_keys, "ko")
     url = reverse("console:media-file", args=[media.pk])
@@ -190,7 +195,8 @@ def test_media_is_served_decrypted_and_audited_to_those_who_may_see_the_case(
     assert response["Cache-Control"] == "no-store, private"
     assert "sandbox" in response["Content-Security-Policy"]
     event = AuditEvent.objects.get(action="media.opened")
-    assert event.actor_label == "kim" and event.detail["media"] == media.pk
+    assert event.actor_label == "kim"
+    assert event.detail["media"] == media.pk
     assert client_for(personas["olga"]).get(url).status_code == 404
     assert client_for(personas["adam"]).get(url).status_code == 403
 
@@ -200,4 +206,5 @@ def test_sms_segment_counter_fragment(personas: dict[str, Account]) -> None:
         reverse("console:sms-segments"), {"text": "Привет! " * 10}
     )
     assert response.status_code == 200
-    assert b"UCS-2" in response.content and b"2 SMS" in response.content
+    assert b"UCS-2" in response.content
+    assert b"2 SMS" in response.content

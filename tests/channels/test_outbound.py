@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from pytest_django.live_server_helper import LiveServer
 
+from safepassage.accounts.models import Account
 from safepassage.audit.models import AuditEvent
 from safepassage.cases.domain import post_reply
 from safepassage.cases.models import Case, DeliveryStatus, Message
@@ -22,15 +24,15 @@ CHAT = 5552001
 TEXT = "Держитесь. Напишите, когда будете в безопасности."
 
 
-def _reply(live_server: object, telegram: Channel, personas: dict[str, object]) -> Message:
+def _reply(live_server: LiveServer, telegram: Channel, personas: dict[str, Account]) -> Message:
     update = payloads.tg_message(CHAT, text="Помогите, пожалуйста")
     post(
-        live_server.url + telegram.path,  # type: ignore[attr-defined]
+        live_server.url + telegram.path,
         payloads.to_json(update),
         {"X-Telegram-Bot-Api-Secret-Token": telegram.secret},
     )
     run_worker()
-    return post_reply(Case.objects.get(), by=personas["olga"], text=TEXT)  # type: ignore[arg-type]
+    return post_reply(Case.objects.get(), by=personas["olga"], text=TEXT)
 
 
 def _sends(providers: FakeProviders) -> list[str]:
@@ -40,7 +42,10 @@ def _sends(providers: FakeProviders) -> list[str]:
 
 
 def test_rate_limit_honours_retry_after_then_sends_once(
-    telegram: Channel, live_server: object, providers: FakeProviders, personas: dict[str, object]
+    telegram: Channel,
+    live_server: LiveServer,
+    providers: FakeProviders,
+    personas: dict[str, Account],
 ) -> None:
     reply = _reply(live_server, telegram, personas)
     providers.fail_next(
@@ -60,9 +65,11 @@ def test_rate_limit_honours_retry_after_then_sends_once(
     assert delivery.next_attempt_at is not None
     assert (delivery.next_attempt_at - before).total_seconds() >= 37
     queued = DBTaskResult.objects.filter(status="READY", task_path__endswith="send_delivery")
-    assert queued.count() == 1 and queued.get().run_after is not None
+    assert queued.count() == 1
+    assert queued.get().run_after is not None
     info = delivery_status(reply)
-    assert info.status == DeliveryStatus.QUEUED and info.next_attempt_at is not None
+    assert info.status == DeliveryStatus.QUEUED
+    assert info.next_attempt_at is not None
     run_tasks()  # not due yet: nothing happens
     assert _sends(providers) == [TEXT]  # the refused attempt only
     let_time_pass()
@@ -73,7 +80,10 @@ def test_rate_limit_honours_retry_after_then_sends_once(
 
 
 def test_outage_is_retried_with_growing_back_off_then_succeeds(
-    telegram: Channel, live_server: object, providers: FakeProviders, personas: dict[str, object]
+    telegram: Channel,
+    live_server: LiveServer,
+    providers: FakeProviders,
+    personas: dict[str, Account],
 ) -> None:
     reply = _reply(live_server, telegram, personas)
     providers.fail_next(
@@ -87,7 +97,8 @@ def test_outage_is_retried_with_growing_back_off_then_succeeds(
         run_tasks()
         delivery = OutboundDelivery.objects.get(message=reply)
         assert delivery.state == DeliveryState.RETRY
-        waits.append((delivery.next_attempt_at - delivery.updated_at).total_seconds())  # type: ignore[operator]
+        assert delivery.next_attempt_at is not None
+        waits.append((delivery.next_attempt_at - delivery.updated_at).total_seconds())
         let_time_pass()
     run_tasks()
     reply.refresh_from_db()
@@ -97,7 +108,10 @@ def test_outage_is_retried_with_growing_back_off_then_succeeds(
 
 
 def test_persistent_outage_ends_failed_and_visible(
-    telegram: Channel, live_server: object, providers: FakeProviders, personas: dict[str, object]
+    telegram: Channel,
+    live_server: LiveServer,
+    providers: FakeProviders,
+    personas: dict[str, Account],
 ) -> None:
     reply = _reply(live_server, telegram, personas)
     providers.fail_next(
@@ -112,7 +126,9 @@ def test_persistent_outage_ends_failed_and_visible(
     reply.refresh_from_db()
     assert reply.status == DeliveryStatus.FAILED
     info = delivery_statuses([reply])[reply.pk]
-    assert info.can_resend and info.attempts == MAX_ATTEMPTS and info.error_code == "http_502"
+    assert info.can_resend
+    assert info.attempts == MAX_ATTEMPTS
+    assert info.error_code == "http_502"
     assert AuditEvent.objects.filter(action="message.delivery_failed").count() == 1
     # The reply is kept; an operator can send it again.
     requeue_delivery(reply, by=personas["olga"])
@@ -122,7 +138,10 @@ def test_persistent_outage_ends_failed_and_visible(
 
 
 def test_ambiguous_failure_is_not_retried(
-    telegram: Channel, live_server: object, providers: FakeProviders, personas: dict[str, object]
+    telegram: Channel,
+    live_server: LiveServer,
+    providers: FakeProviders,
+    personas: dict[str, Account],
 ) -> None:
     reply = _reply(live_server, telegram, personas)
     providers.fail_next(
@@ -140,7 +159,10 @@ def test_ambiguous_failure_is_not_retried(
 
 
 def test_blocked_bot_fails_permanently(
-    telegram: Channel, live_server: object, providers: FakeProviders, personas: dict[str, object]
+    telegram: Channel,
+    live_server: LiveServer,
+    providers: FakeProviders,
+    personas: dict[str, Account],
 ) -> None:
     reply = _reply(live_server, telegram, personas)
     providers.fail_next(
@@ -155,7 +177,10 @@ def test_blocked_bot_fails_permanently(
 
 
 def test_provider_unreachable_is_retried(
-    telegram: Channel, live_server: object, providers: FakeProviders, personas: dict[str, object]
+    telegram: Channel,
+    live_server: LiveServer,
+    providers: FakeProviders,
+    personas: dict[str, Account],
 ) -> None:
     reply = _reply(live_server, telegram, personas)
     config = dict(telegram.instance.config)
@@ -163,7 +188,8 @@ def test_provider_unreachable_is_retried(
     telegram.instance.save()
     run_tasks()
     delivery = OutboundDelivery.objects.get(message=reply)
-    assert delivery.state == DeliveryState.RETRY and delivery.error_code == "unreachable"
+    assert delivery.state == DeliveryState.RETRY
+    assert delivery.error_code == "unreachable"
     telegram.instance.config = config
     telegram.instance.save()
     let_time_pass()
@@ -173,7 +199,10 @@ def test_provider_unreachable_is_retried(
 
 
 def test_a_repeated_task_never_sends_twice(
-    telegram: Channel, live_server: object, providers: FakeProviders, personas: dict[str, object]
+    telegram: Channel,
+    live_server: LiveServer,
+    providers: FakeProviders,
+    personas: dict[str, Account],
 ) -> None:
     reply = _reply(live_server, telegram, personas)
     delivery = OutboundDelivery.objects.get(message=reply)
@@ -184,12 +213,15 @@ def test_a_repeated_task_never_sends_twice(
 
 
 def test_double_submitted_reply_is_stored_and_sent_once(
-    telegram: Channel, live_server: object, providers: FakeProviders, personas: dict[str, object]
+    telegram: Channel,
+    live_server: LiveServer,
+    providers: FakeProviders,
+    personas: dict[str, Account],
 ) -> None:
     first = _reply(live_server, telegram, personas)
     case = Case.objects.get()
-    one = post_reply(case, by=personas["olga"], text="Второй ответ", idempotency_key="form-123")  # type: ignore[arg-type]
-    two = post_reply(case, by=personas["olga"], text="Второй ответ", idempotency_key="form-123")  # type: ignore[arg-type]
+    one = post_reply(case, by=personas["olga"], text="Второй ответ", idempotency_key="form-123")
+    two = post_reply(case, by=personas["olga"], text="Второй ответ", idempotency_key="form-123")
     assert one.pk == two.pk != first.pk
     run_tasks()
     texts = [c.json()["text"] for c in providers.calls_to("/sendMessage$")]

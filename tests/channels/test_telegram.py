@@ -4,26 +4,33 @@ in production, outbound calls answered by a loopback Bot API."""
 from __future__ import annotations
 
 import pytest
+from pytest_django.live_server_helper import LiveServer
 
+from safepassage.accounts.models import Account
 from safepassage.campaigns.models import Campaign
 from safepassage.cases.domain import transition_case
 from safepassage.cases.models import Case, Contact, DeliveryStatus, Direction, Message
 from safepassage.cases.states import CaseState, CloseReason
 from safepassage.channels.models import ChatSession, MediaAttachment, MediaState, OutboundDelivery
+from safepassage.crypto.keys import Keyring
 from safepassage.crypto.sealing import open_sealed, open_text
 from safepassage.intake.models import InboundEnvelope
 from tests.channels import payloads
-from tests.channels.conftest import Channel, post, run_worker
+from tests.channels.conftest import Channel, post, run_worker, sealed
 from tests.channels.fake_providers import MEDIA_BYTES, FakeProviders
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def send_update(
-    live_server: object, channel: Channel, update: dict[str, object], *, secret: str | None = None
+    live_server: LiveServer,
+    channel: Channel,
+    update: dict[str, object],
+    *,
+    secret: str | None = None,
 ) -> int:
     status, _ = post(
-        live_server.url + channel.path,  # type: ignore[attr-defined]
+        live_server.url + channel.path,
         payloads.to_json(update),
         {
             "Content-Type": "application/json",
@@ -34,10 +41,10 @@ def send_update(
 
 
 def test_set_webhook_registers_secret_token_and_allowed_updates(
-    telegram: Channel, providers: FakeProviders, live_server: object
+    telegram: Channel, providers: FakeProviders, live_server: LiveServer
 ) -> None:
     call = providers.calls_to("/setWebhook$")[-1].json()
-    assert call["url"] == live_server.url + telegram.path  # type: ignore[attr-defined]
+    assert call["url"] == live_server.url + telegram.path
     assert call["allowed_updates"] == ["message", "edited_message", "callback_query"]
     assert len(call["secret_token"]) >= 32
     # Only a hash of the secret is stored.
@@ -45,7 +52,7 @@ def test_set_webhook_registers_secret_token_and_allowed_updates(
 
 
 def test_text_message_opens_a_case_in_the_detected_language(
-    telegram: Channel, live_server: object, installed_keys: object
+    telegram: Channel, live_server: LiveServer, installed_keys: Keyring
 ) -> None:
     update = payloads.tg_message(
         5551001, text="Здравствуйте, я хочу сдаться в плен, что мне делать?"
@@ -56,13 +63,13 @@ def test_text_message_opens_a_case_in_the_detected_language(
     assert message.language == "ru"
     assert message.case.language == "ru"
     assert message.case.first_channel == "telegram"
-    assert open_text(message.body, installed_keys) == update["message"]["text"]  # type: ignore[index,arg-type]
+    assert open_text(message.body, installed_keys) == update["message"]["text"]
     contact = message.contact
-    assert open_text(contact.identity, installed_keys) == "5551001"  # type: ignore[arg-type]
+    assert open_text(sealed(contact.identity), installed_keys) == "5551001"
 
 
 def test_wrong_secret_token_is_refused_and_nothing_stored(
-    telegram: Channel, live_server: object
+    telegram: Channel, live_server: LiveServer
 ) -> None:
     update = payloads.tg_message(5551002, text="привет")
     assert send_update(live_server, telegram, update, secret="guessed") == 403
@@ -70,20 +77,22 @@ def test_wrong_secret_token_is_refused_and_nothing_stored(
     assert InboundEnvelope.objects.count() == 0
 
 
-def test_unknown_path_answers_404_like_any_other(telegram: Channel, live_server: object) -> None:
+def test_unknown_path_answers_404_like_any_other(
+    telegram: Channel, live_server: LiveServer
+) -> None:
     status, _ = post(
         live_server.url + "/hooks/telegram/not-a-key/",
         b"{}",
         {"X-Telegram-Bot-Api-Secret-Token": telegram.secret},
-    )  # type: ignore[attr-defined]
+    )
     assert status == 404
     assert InboundEnvelope.objects.count() == 0
 
 
 def test_malformed_body_is_400_and_unknown_update_types_are_acknowledged(
-    telegram: Channel, live_server: object
+    telegram: Channel, live_server: LiveServer
 ) -> None:
-    url = live_server.url + telegram.path  # type: ignore[attr-defined]
+    url = live_server.url + telegram.path
     headers = {
         "X-Telegram-Bot-Api-Secret-Token": telegram.secret,
         "Content-Type": "application/json",
@@ -99,13 +108,15 @@ def test_malformed_body_is_400_and_unknown_update_types_are_acknowledged(
     assert InboundEnvelope.objects.count() == 0
 
 
-def test_oversize_body_is_refused(telegram: Channel, live_server: object) -> None:
+def test_oversize_body_is_refused(telegram: Channel, live_server: LiveServer) -> None:
     huge = payloads.tg_message(5551004, text="а" * 70_000)
     assert send_update(live_server, telegram, huge) == 413
     assert InboundEnvelope.objects.count() == 0
 
 
-def test_the_same_update_twice_makes_one_message(telegram: Channel, live_server: object) -> None:
+def test_the_same_update_twice_makes_one_message(
+    telegram: Channel, live_server: LiveServer
+) -> None:
     update = payloads.tg_message(5551005, text="Я из 3-й роты, хочу выйти живым")
     assert send_update(live_server, telegram, update) == 200
     assert send_update(live_server, telegram, update) == 200
@@ -116,7 +127,7 @@ def test_the_same_update_twice_makes_one_message(telegram: Channel, live_server:
 
 
 def test_start_with_code_attributes_campaign_and_greets_without_opening_a_case(
-    telegram: Channel, live_server: object, providers: FakeProviders
+    telegram: Channel, live_server: LiveServer, providers: FakeProviders
 ) -> None:
     campaign = Campaign.objects.create(code="LEAF24", title="Leaflet, autumn")
     assert (
@@ -134,7 +145,7 @@ def test_start_with_code_attributes_campaign_and_greets_without_opening_a_case(
     assert session.language == "ko"
     sent = [call.json() for call in providers.calls_to("/sendMessage$")]
     assert len(sent) == 3  # greeting, safety advice, language choice
-    assert all("5551006" == str(call["chat_id"]) for call in sent)
+    assert all(str(call["chat_id"]) == "5551006" for call in sent)
     assert "안녕하세요" in sent[0]["text"]
     assert sent[2]["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "lang:ru"
 
@@ -152,7 +163,7 @@ def test_start_with_code_attributes_campaign_and_greets_without_opening_a_case(
 
 
 def test_bot_never_echoes_what_the_person_wrote(
-    telegram: Channel, live_server: object, providers: FakeProviders
+    telegram: Channel, live_server: LiveServer, providers: FakeProviders
 ) -> None:
     secret_words = "Меня зовут Петров Алексей, 1994 г.р., позывной Лис"
     send_update(live_server, telegram, payloads.tg_message(5551007, text="/start"))
@@ -166,20 +177,21 @@ def test_bot_never_echoes_what_the_person_wrote(
 
 
 def test_language_choice_by_button_changes_the_bot_language(
-    telegram: Channel, live_server: object, providers: FakeProviders
+    telegram: Channel, live_server: LiveServer, providers: FakeProviders
 ) -> None:
     send_update(live_server, telegram, payloads.tg_message(5551008, text="/start"))
     send_update(live_server, telegram, payloads.tg_callback(5551008, "lang:uk"))
     run_worker()
     session = ChatSession.objects.get()
-    assert session.language == "uk" and session.language_chosen
+    assert session.language == "uk"
+    assert session.language_chosen
     assert providers.calls_to("/answerCallbackQuery$")
     last = providers.calls_to("/sendMessage$")[-1].json()["text"]
     assert "українською" in last
 
 
 def test_language_command_with_argument(
-    telegram: Channel, live_server: object, providers: FakeProviders
+    telegram: Channel, live_server: LiveServer, providers: FakeProviders
 ) -> None:
     send_update(live_server, telegram, payloads.tg_message(5551009, text="/language en"))
     run_worker()
@@ -188,7 +200,7 @@ def test_language_command_with_argument(
 
 
 def test_photo_voice_and_document_are_downloaded_and_stored_sealed(
-    telegram: Channel, live_server: object, providers: FakeProviders, installed_keys: object
+    telegram: Channel, live_server: LiveServer, providers: FakeProviders, installed_keys: Keyring
 ) -> None:
     send_update(live_server, telegram, payloads.tg_photo(5551010, caption="вот мой жетон"))
     send_update(live_server, telegram, payloads.tg_voice(5551010))
@@ -197,16 +209,16 @@ def test_photo_voice_and_document_are_downloaded_and_stored_sealed(
     media = list(MediaAttachment.objects.order_by("id"))
     assert [m.kind for m in media] == ["photo", "voice", "document"]
     assert all(m.state == MediaState.STORED for m in media)
-    assert open_sealed(media[0].content, installed_keys) == MEDIA_BYTES  # type: ignore[arg-type]
-    assert open_text(media[2].file_name, installed_keys) == "spravka.pdf"  # type: ignore[arg-type]
+    assert open_sealed(sealed(media[0].content), installed_keys) == MEDIA_BYTES
+    assert open_text(sealed(media[2].file_name), installed_keys) == "spravka.pdf"
     # The largest photo size was fetched.
     assert providers.calls_to("/getFile$")[0].json()["file_id"] == "AgACAgIAAxkBAAIBZ2VlargeSize"
-    assert MEDIA_BYTES not in bytes(media[0].content.blob)  # type: ignore[union-attr]
+    assert MEDIA_BYTES not in sealed(media[0].content).blob
     assert open_text(media[0].message.body, installed_keys) == "вот мой жетон"
 
 
 def test_edited_message_is_stored_as_a_new_marked_message(
-    telegram: Channel, live_server: object, installed_keys: object
+    telegram: Channel, live_server: LiveServer, installed_keys: Keyring
 ) -> None:
     first = payloads.tg_message(5551011, text="Я в Курской области")
     send_update(live_server, telegram, first)
@@ -214,7 +226,7 @@ def test_edited_message_is_stored_as_a_new_marked_message(
         live_server,
         telegram,
         payloads.tg_edited(5551011, first["message"]["message_id"], "Я в Белгородской области"),
-    )  # type: ignore[index]
+    )
     run_worker()
     bodies = [
         open_text(m.body, installed_keys)
@@ -224,12 +236,12 @@ def test_edited_message_is_stored_as_a_new_marked_message(
 
 
 def test_chat_writing_after_withdrawn_case_reopens_it(
-    telegram: Channel, live_server: object, personas: dict[str, object]
+    telegram: Channel, live_server: LiveServer, personas: dict[str, Account]
 ) -> None:
     send_update(live_server, telegram, payloads.tg_message(5551012, text="Хочу сдаться, помогите"))
     run_worker()
     case = Case.objects.get()
-    transition_case(case, to=CaseState.CLOSED, by=personas["sofia"], reason=CloseReason.WITHDRAWN)  # type: ignore[arg-type]
+    transition_case(case, to=CaseState.CLOSED, by=personas["sofia"], reason=CloseReason.WITHDRAWN)
     send_update(
         live_server, telegram, payloads.tg_message(5551012, text="Я снова здесь, передумал обратно")
     )
@@ -241,12 +253,12 @@ def test_chat_writing_after_withdrawn_case_reopens_it(
 
 
 def test_chat_writing_after_completed_case_opens_a_new_case(
-    telegram: Channel, live_server: object, personas: dict[str, object]
+    telegram: Channel, live_server: LiveServer, personas: dict[str, Account]
 ) -> None:
     send_update(live_server, telegram, payloads.tg_message(5551013, text="Хочу сдаться, помогите"))
     run_worker()
     old = Case.objects.get()
-    transition_case(old, to=CaseState.CLOSED, by=personas["sofia"], reason=CloseReason.INELIGIBLE)  # type: ignore[arg-type]
+    transition_case(old, to=CaseState.CLOSED, by=personas["sofia"], reason=CloseReason.INELIGIBLE)
     send_update(
         live_server, telegram, payloads.tg_message(5551013, text="Это опять я, теперь всё иначе")
     )
@@ -260,7 +272,10 @@ def test_chat_writing_after_completed_case_opens_a_new_case(
 
 
 def test_operator_reply_is_sent_once_and_marked_sent(
-    telegram: Channel, live_server: object, providers: FakeProviders, personas: dict[str, object]
+    telegram: Channel,
+    live_server: LiveServer,
+    providers: FakeProviders,
+    personas: dict[str, Account],
 ) -> None:
     from safepassage.cases.domain import post_reply
 
@@ -270,7 +285,7 @@ def test_operator_reply_is_sent_once_and_marked_sent(
     before = len(providers.calls_to("/sendMessage$"))
     reply = post_reply(
         case, by=personas["olga"], text="Здравствуйте! Вы в безопасном месте?", idempotency_key="k1"
-    )  # type: ignore[arg-type]
+    )
     assert reply.status == DeliveryStatus.QUEUED
     run_worker()
     run_worker()

@@ -3,21 +3,25 @@ the Graph API answered by a loopback server."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from pytest_django.live_server_helper import LiveServer
 
+from safepassage.accounts.models import Account
 from safepassage.cases.domain import post_reply
 from safepassage.cases.models import Case, DeliveryStatus, Direction, Message
 from safepassage.channels.domain.outbound import ChannelRefused
 from safepassage.channels.domain.replies import post_template_reply
 from safepassage.channels.domain.status import delivery_status, reply_constraints
 from safepassage.channels.models import ChatSession, MediaAttachment, MediaState, OutboundDelivery
+from safepassage.crypto.keys import Keyring
 from safepassage.crypto.sealing import open_text
 from safepassage.intake.models import InboundEnvelope
 from tests.channels import payloads
-from tests.channels.conftest import WA_APP_SECRET, Channel, post, run_worker
+from tests.channels.conftest import WA_APP_SECRET, Channel, post, run_worker, sealed
 from tests.channels.fake_providers import FakeProviders
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,15 +29,15 @@ WA_ID = "821012345678"
 
 
 def notify(
-    live_server: object,
+    live_server: LiveServer,
     channel: Channel,
-    payload: dict[str, object],
+    payload: Mapping[str, object],
     *,
     secret: str = WA_APP_SECRET,
 ) -> int:
     body = payloads.to_json(payload)
     status, _ = post(
-        live_server.url + channel.path,  # type: ignore[attr-defined]
+        live_server.url + channel.path,
         body,
         {
             "Content-Type": "application/json",
@@ -44,9 +48,9 @@ def notify(
 
 
 def test_verification_handshake_echoes_the_challenge_only_for_our_token(
-    whatsapp: Channel, live_server: object
+    whatsapp: Channel, live_server: LiveServer
 ) -> None:
-    base = live_server.url + whatsapp.path  # type: ignore[attr-defined]
+    base = live_server.url + whatsapp.path
     ok = f"{base}?hub.mode=subscribe&hub.verify_token={whatsapp.secret}&hub.challenge=1158201444"
     assert post(ok, b"", method="GET") == (200, b"1158201444")
     bad = f"{base}?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1158201444"
@@ -54,7 +58,7 @@ def test_verification_handshake_echoes_the_challenge_only_for_our_token(
 
 
 def test_signed_text_opens_a_korean_case(
-    whatsapp: Channel, live_server: object, installed_keys: object
+    whatsapp: Channel, live_server: LiveServer, installed_keys: Keyring
 ) -> None:
     assert (
         notify(
@@ -69,23 +73,24 @@ def test_signed_text_opens_a_korean_case(
     assert message.case.language == "ko"
     # WhatsApp acknowledges a first message automatically (inside the window, in Korean).
     ack = Message.objects.get(direction=Direction.OUTBOUND)
-    assert ack.author is None and ack.status == DeliveryStatus.SENT
-    assert open_text(message.contact.identity, installed_keys) == WA_ID  # type: ignore[arg-type]
+    assert ack.author is None
+    assert ack.status == DeliveryStatus.SENT
+    assert open_text(sealed(message.contact.identity), installed_keys) == WA_ID
 
 
 def test_bad_or_missing_signature_is_refused_and_nothing_stored(
-    whatsapp: Channel, live_server: object
+    whatsapp: Channel, live_server: LiveServer
 ) -> None:
     assert notify(live_server, whatsapp, payloads.wa_text(WA_ID, "hello"), secret="wrong") == 403
     status, _ = post(
         live_server.url + whatsapp.path, payloads.to_json(payloads.wa_text(WA_ID, "hello"))
-    )  # type: ignore[attr-defined]
+    )
     assert status == 403
     assert InboundEnvelope.objects.count() == 0
 
 
-def test_malformed_and_foreign_notifications(whatsapp: Channel, live_server: object) -> None:
-    url = live_server.url + whatsapp.path  # type: ignore[attr-defined]
+def test_malformed_and_foreign_notifications(whatsapp: Channel, live_server: LiveServer) -> None:
+    url = live_server.url + whatsapp.path
     body = b"{broken"
     assert (
         post(url, body, {"X-Hub-Signature-256": payloads.wa_signature(WA_APP_SECRET, body)})[0]
@@ -107,7 +112,9 @@ def test_malformed_and_foreign_notifications(whatsapp: Channel, live_server: obj
     assert InboundEnvelope.objects.count() == 0
 
 
-def test_duplicate_notification_makes_one_message(whatsapp: Channel, live_server: object) -> None:
+def test_duplicate_notification_makes_one_message(
+    whatsapp: Channel, live_server: LiveServer
+) -> None:
     payload = payloads.wa_text(WA_ID, "Hello, I want to surrender", message_id="wamid.HBgLdup1")
     notify(live_server, whatsapp, payload)
     notify(live_server, whatsapp, payload)
@@ -116,7 +123,7 @@ def test_duplicate_notification_makes_one_message(whatsapp: Channel, live_server
 
 
 def test_image_is_downloaded_through_the_media_endpoint(
-    whatsapp: Channel, live_server: object, providers: FakeProviders
+    whatsapp: Channel, live_server: LiveServer, providers: FakeProviders
 ) -> None:
     notify(live_server, whatsapp, payloads.wa_image(WA_ID, caption="my unit patch"))
     run_worker()
@@ -129,23 +136,28 @@ def test_image_is_downloaded_through_the_media_endpoint(
 
 
 def test_reply_inside_window_is_sent_and_statuses_move_forward_only(
-    whatsapp: Channel, live_server: object, providers: FakeProviders, personas: dict[str, object]
+    whatsapp: Channel,
+    live_server: LiveServer,
+    providers: FakeProviders,
+    personas: dict[str, Account],
 ) -> None:
     notify(live_server, whatsapp, payloads.wa_text(WA_ID, "Hello, are you the hotline?"))
     run_worker()
     case = Case.objects.get()
     constraints = reply_constraints(case.contacts.get())
-    assert constraints.window_open is True and constraints.can_send_text
-    reply = post_reply(case, by=personas["sofia"], text="Yes. Are you safe to talk?")  # type: ignore[arg-type]
+    assert constraints.window_open is True
+    assert constraints.can_send_text
+    reply = post_reply(case, by=personas["sofia"], text="Yes. Are you safe to talk?")
     run_worker()
     call = providers.calls_to(r"/messages$")[-1].json()
-    assert call["to"] == WA_ID and call["text"]["body"] == "Yes. Are you safe to talk?"
+    assert call["to"] == WA_ID
+    assert call["text"]["body"] == "Yes. Are you safe to talk?"
     assert call["biz_opaque_callback_data"] == OutboundDelivery.objects.get(message=reply).send_key
     delivery = OutboundDelivery.objects.get(message=reply)
     status_payload = payloads.wa_status("wamid.unknown", "read", WA_ID)
     status_payload["entry"][0]["changes"][0]["value"]["statuses"][0]["biz_opaque_callback_data"] = (
         delivery.send_key
-    )  # type: ignore[index]
+    )
     notify(live_server, whatsapp, status_payload)
     run_worker()
     reply.refresh_from_db()
@@ -153,7 +165,7 @@ def test_reply_inside_window_is_sent_and_statuses_move_forward_only(
     late = payloads.wa_status("wamid.unknown", "delivered", WA_ID)
     late["entry"][0]["changes"][0]["value"]["statuses"][0]["biz_opaque_callback_data"] = (
         delivery.send_key
-    )  # type: ignore[index]
+    )
     notify(live_server, whatsapp, late)
     run_worker()
     reply.refresh_from_db()
@@ -161,11 +173,14 @@ def test_reply_inside_window_is_sent_and_statuses_move_forward_only(
 
 
 def test_status_callback_found_by_provider_message_id(
-    whatsapp: Channel, live_server: object, providers: FakeProviders, personas: dict[str, object]
+    whatsapp: Channel,
+    live_server: LiveServer,
+    providers: FakeProviders,
+    personas: dict[str, Account],
 ) -> None:
     notify(live_server, whatsapp, payloads.wa_text(WA_ID, "hi"))
     run_worker()
-    reply = post_reply(Case.objects.get(), by=personas["sofia"], text="Hello")  # type: ignore[arg-type]
+    reply = post_reply(Case.objects.get(), by=personas["sofia"], text="Hello")
     run_worker()
     # The fake Graph API numbers its wamids; the one it gave is the last it answered.
     sent_ids = [c for c in providers.calls if c.path.endswith("/messages")]
@@ -187,7 +202,10 @@ def test_status_callback_found_by_provider_message_id(
 
 
 def test_outside_the_24_hour_window_only_templates_go(
-    whatsapp: Channel, live_server: object, providers: FakeProviders, personas: dict[str, object]
+    whatsapp: Channel,
+    live_server: LiveServer,
+    providers: FakeProviders,
+    personas: dict[str, Account],
 ) -> None:
     notify(live_server, whatsapp, payloads.wa_text(WA_ID, "안녕하세요"))
     run_worker()
@@ -195,15 +213,16 @@ def test_outside_the_24_hour_window_only_templates_go(
     case = Case.objects.get()
     contact = case.contacts.get()
     constraints = reply_constraints(contact)
-    assert constraints.window_open is False and not constraints.can_send_text
+    assert constraints.window_open is False
+    assert not constraints.can_send_text
     assert "24-hour" in constraints.reason
     assert [t.name for t in constraints.templates] == ["reengage_ru", "reengage_ko"]
     with pytest.raises(ChannelRefused):
-        post_reply(case, by=personas["kim"], text="Are you there?")  # type: ignore[arg-type]
+        post_reply(case, by=personas["kim"], text="Are you there?")
     assert not Message.objects.filter(direction=Direction.OUTBOUND, author__isnull=False).exists()
     message = post_template_reply(
         case, by=personas["kim"], contact=contact, template_name="reengage_ko"
-    )  # type: ignore[arg-type]
+    )
     run_worker()
     call = providers.calls_to(r"/messages$")[-1].json()
     assert call["type"] == "template"
@@ -213,7 +232,10 @@ def test_outside_the_24_hour_window_only_templates_go(
 
 
 def test_provider_window_error_is_shown_not_retried(
-    whatsapp: Channel, live_server: object, providers: FakeProviders, personas: dict[str, object]
+    whatsapp: Channel,
+    live_server: LiveServer,
+    providers: FakeProviders,
+    personas: dict[str, Account],
 ) -> None:
     notify(live_server, whatsapp, payloads.wa_text(WA_ID, "hello"))
     run_worker()
@@ -229,12 +251,13 @@ def test_provider_window_error_is_shown_not_retried(
             }
         },
     )
-    reply = post_reply(Case.objects.get(), by=personas["sofia"], text="Hello again")  # type: ignore[arg-type]
+    reply = post_reply(Case.objects.get(), by=personas["sofia"], text="Hello again")
     run_worker()
     reply.refresh_from_db()
     assert reply.status == DeliveryStatus.FAILED
     info = delivery_status(reply)
-    assert info.error_code == "window_closed" and "template" in info.error_text
+    assert info.error_code == "window_closed"
+    assert "template" in info.error_text
     attempts = [
         c
         for c in providers.calls_to(r"/messages$")

@@ -196,3 +196,25 @@ def test_queue_page_query_count_does_not_grow_with_rows(
 
 
 QUEUE_QUERIES = 5
+
+
+def test_queue_visibility_is_the_same_rule_as_get_case_for(personas: dict[str, Account]) -> None:
+    from safepassage.console.access import may_act_on_case
+    from safepassage.console.views.queue import visible_cases
+
+    cases = []
+    for language in ["ko", "ru", "uk", "en"]:
+        for holder in [None, "kim", "olga", "sofia"]:
+            case = make_case(language=language)
+            if holder is not None:
+                Case.objects.filter(pk=case.pk).update(assigned_to=personas[holder])
+            cases.append(reload(case))
+    for name in ["kim", "olga", "sofia"]:
+        account = personas[name]
+        visible = set(visible_cases(account).values_list("pk", flat=True))
+        for case in cases:
+            assert (case.pk in visible) == may_act_on_case(account, case, action="view"), (
+                name,
+                case.language,
+                case.assigned_to_id,
+            )

@@ -8,6 +8,7 @@ import pytest
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from safepassage.intake import throttling
+from safepassage.intake.envelope_writer import WRITER
 
 
 @pytest.fixture(autouse=True)
@@ -21,3 +22,11 @@ def generous_limits(settings: SettingsWrapper) -> Iterator[None]:
     throttling.reset()
     yield
     throttling.reset()
+
+
+@pytest.fixture(autouse=True)
+def stopped_writer() -> Iterator[None]:
+    """Each test ends with the envelope writer thread stopped and its connection closed
+    (a test database cannot be dropped while a connection to it is open)."""
+    yield
+    WRITER.stop()

@@ -84,7 +84,7 @@ def test_applicant_writes_reads_a_reply_follows_up_and_signs_out_in_korean(
 
     page.fill("#f-message", "네, 지금은 안전합니다.")
     page.get_by_role("button", name=text_in("ko", "Send", "intake")).click()
-    assert page.url == base + "/ko/inbox?sent=1"
+    assert page.url == base + "/ko/inbox?sent=1#top"
     assert "글을 보냈습니다" in page.locator(".note").inner_text()
     run_worker(installed_keys)
     page.reload()

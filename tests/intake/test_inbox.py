@@ -74,7 +74,7 @@ def test_applicant_reads_a_reply_and_writes_again(
         client, "/ko/inbox/send", {"message": "네, 안전합니다.", "token": _token(page)}
     )
     assert response.status_code == 303
-    assert response.headers["Location"] == "/ko/inbox?sent=1"
+    assert response.headers["Location"] == "/ko/inbox?sent=1#top"
     envelope = InboundEnvelope.objects.filter(kind=EnvelopeKind.WEB_FOLLOWUP).get()
     body = open_envelope_body(envelope.body, installed_keys)
     assert body == {

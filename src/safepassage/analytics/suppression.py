@@ -224,15 +224,17 @@ def suppression_pattern(
     row_totals: bool = True,
     column_totals: bool = True,
     threshold: int = THRESHOLD,
+    n_columns: int | None = None,
 ) -> dict[EdgeKey, Status]:
     """The status of every published count of a table (see the module docstring).
 
     ``cells`` is a rectangular list of rows of non-negative integers.  Keys are
     ``(i, j)`` for cells, ``(i, TOTAL)`` for row totals, ``(TOTAL, j)`` for column totals
     and ``(TOTAL, TOTAL)`` for the grand total (published when either kind of total is).
+    ``n_columns`` gives the width of a table with no rows.
     """
     n_rows = len(cells)
-    n_cols = len(cells[0]) if n_rows else 0
+    n_cols = len(cells[0]) if n_rows else (n_columns or 0)
     if any(len(row) != n_cols for row in cells):
         raise ValueError("a table must be rectangular")
     if any(value < 0 for row in cells for value in row):
@@ -293,7 +295,11 @@ def suppress_table(
     if len(cells) != len(row_labels) or any(len(row) != len(column_labels) for row in cells):
         raise ValueError("labels do not match the table's shape")
     status = suppression_pattern(
-        cells, row_totals=row_totals, column_totals=column_totals, threshold=threshold
+        cells,
+        row_totals=row_totals,
+        column_totals=column_totals,
+        threshold=threshold,
+        n_columns=len(column_labels),
     )
     values = _edge_values(cells, len(row_labels), len(column_labels))
     n_rows, n_cols = len(row_labels), len(column_labels)

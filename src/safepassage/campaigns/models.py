@@ -44,7 +44,10 @@ class Campaign(models.Model):
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     asset_links = models.JSONField(default=list, blank=True)
+    # Per-language appeal text for leaflets ({"ko": "…"}); the standard appeal otherwise.
+    appeal_texts = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]

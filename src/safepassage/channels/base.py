@@ -11,15 +11,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.utils.functional import Promise
-
-StrOrPromise = str | Promise
-
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
+    from django_stubs_ext import StrOrPromise
 
     from safepassage.channels.intake import Hook
     from safepassage.channels.models import ChannelInstance
+
+
+if not TYPE_CHECKING:
+    StrOrPromise = str  # a label may be a lazy translation; only the type checker cares
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safepassage.cases.models.contact import Relation
 from safepassage.cases.states import InquiryType
@@ -20,8 +21,10 @@ MAX_SUMMARY = 8000
 class ChannelForm(forms.Form):
     """Built from a channel type's field lists; secret fields are write-only."""
 
-    name = forms.CharField(label=_("Name"), max_length=80)
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    name = forms.CharField(label=pgettext_lazy("channel", "Name"), max_length=80)
+    is_active = forms.BooleanField(
+        label=pgettext_lazy("channel", "Active"), required=False, initial=True
+    )
     auto_reply = forms.BooleanField(
         label=_("Acknowledge a first message automatically"),
         required=False,
@@ -141,7 +144,9 @@ class HotlineCallForm(forms.Form):
 
     def __init__(self, *args: Any, languages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = languages
+        field = self.fields["language"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = languages
 
     def clean_called_at(self) -> Any:
         value = self.cleaned_data.get("called_at")
@@ -164,5 +169,5 @@ class CallbackForm(forms.Form):
         label=_("Call back at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("call-back", "Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -113,7 +113,7 @@ def request(
         if isinstance(reason, TimeoutError | socket.timeout):
             raise ProviderError("timeout", ambiguous=True) from None
         raise ProviderError("connection_error", ambiguous=True) from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise ProviderError("timeout", ambiguous=True) from None
     except (ConnectionError, OSError):
         raise ProviderError("connection_error", ambiguous=True) from None

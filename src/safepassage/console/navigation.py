@@ -1,8 +1,9 @@
 """The console navigation: built from the URLconf, so it shows only what a role may open.
 
 Each entry names a URL; an entry appears when that URL exists and its view's
-``console_roles`` include the account's role.  The cases console adds its own entries by
-defining ``nav_items`` (a list of ``(url name, label)``) in ``console/urls_cases.py``.
+``console_roles`` include the account's role.  Each console area adds its own entries by
+defining ``nav_items`` (a list of ``(url name, label)``) in its URL module (those listed in
+``console.urls.EXTRA_URL_MODULES``).
 """
 
 from __future__ import annotations
@@ -35,8 +36,11 @@ class NavItem:
 
 
 def _entries() -> list[tuple[str, str | Promise]]:
-    cases_urls = importlib.import_module("safepassage.console.urls_cases")
-    extra: list[tuple[str, str | Promise]] = list(getattr(cases_urls, "nav_items", []))
+    from safepassage.console.urls import EXTRA_URL_MODULES
+
+    extra: list[tuple[str, str | Promise]] = []
+    for module_name in EXTRA_URL_MODULES:
+        extra += getattr(importlib.import_module(module_name), "nav_items", [])
     return _OWN_BEFORE + extra + _OWN_AFTER
 
 

@@ -8,6 +8,12 @@ from django.urls import URLPattern, URLResolver, include, path
 from safepassage.console.views import accounts, audit, auth, home
 
 app_name = "console"
+# Queues, cases, search, supervision; channels and hotline; the analyst dashboard.
+EXTRA_URL_MODULES = (
+    "safepassage.console.urls_cases",
+    "safepassage.console.urls_channels",
+    "safepassage.console.urls_stats",
+)
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", home.home, name="home"),
     # Signing in and out.
@@ -37,6 +43,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Supervisor and admin: the audit log.
     path("audit/", audit.audit_log, name="audit"),
     path("audit/verify/", audit.audit_verify, name="audit-verify"),
-    # Queues, cases, search, supervision (the cases console).
-    path("", include("safepassage.console.urls_cases")),
+    # The other console areas, each in its own URL module (listed in EXTRA_URL_MODULES so
+    # the navigation can collect their ``nav_items``).
+    *[path("", include(module)) for module in EXTRA_URL_MODULES],
 ]

@@ -10,36 +10,46 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from safepassage.cases.states import Channel
 from safepassage.crypto.receipts import new_receipt
 from safepassage.crypto.runtime import get_public_keyring
 from safepassage.crypto.sealing import seal_envelope_body
+from safepassage.intake.envelope_writer import WRITER, EnvelopeNotStored
 from safepassage.intake.models import EnvelopeKind, InboundEnvelope
 
-
-import threading
-_LOCK = threading.Lock()
+__all__ = ["EnvelopeNotStored", "accept_web_followup", "accept_web_submission"]
 
 
-def _store_envelope(kind: str, body: dict[str, Any]) -> InboundEnvelope:
-    sealed = seal_envelope_body(body, to=get_public_keyring())
-    # Committed when this block exits (it is the outermost one on the request path), so
-    # a caller that acknowledges after returning never acknowledges a lost envelope.
-    with _LOCK, transaction.atomic():
-        return InboundEnvelope.objects.create(
-            kind=kind, channel=Channel.WEB, received_at=timezone.now(), body=sealed
-        )
+def _store_envelope(kind: str, body: dict[str, Any]) -> None:
+    envelope = InboundEnvelope(
+        kind=kind,
+        channel=Channel.WEB,
+        received_at=timezone.now(),
+        body=seal_envelope_body(body, to=get_public_keyring()),
+    )
+    if connection.in_atomic_block:
+        # Inside a caller's transaction (a test, a management command) the caller
+        # decides when it commits; the process's writer thread could not see it.
+        try:
+            with transaction.atomic():
+                envelope.save(force_insert=True)
+        except DatabaseError:
+            raise EnvelopeNotStored from None
+        return
+    # Returns once the batch holding this envelope is committed.
+    WRITER.store(envelope)
 
 
 def accept_web_submission(*, fields: dict[str, Any], language: str) -> str:
     """Seal a website form into a pending ``web_submission`` envelope; return its receipt.
 
     ``fields`` are the validated form fields in the envelope schema (``message`` and the
-    optional ones).  Side effect: one envelope row, committed before this returns.  The
-    receipt exists nowhere else on the server: show it once and forget it.
+    optional ones).  Side effect: one envelope row, committed before this returns;
+    raises EnvelopeNotStored if it could not be.  The receipt exists nowhere else on
+    the server: show it once and forget it.
     """
     receipt = new_receipt()
     _store_envelope(
@@ -51,8 +61,9 @@ def accept_web_submission(*, fields: dict[str, Any], language: str) -> str:
 def accept_web_followup(*, lookup_hash: str, language: str, message: str) -> None:
     """Seal a message written in the inbox into a pending ``web_followup`` envelope.
 
-    Side effect: one envelope row, committed before this returns.  The worker adds it to
-    the contact's case (reopening or renewing the case as the state machine says).
+    Side effect: one envelope row, committed before this returns (EnvelopeNotStored if
+    not).  The worker adds it to the contact's case, reopening or renewing the case as
+    the state machine says.
     """
     _store_envelope(
         EnvelopeKind.WEB_FOLLOWUP,

@@ -62,8 +62,15 @@ class WelfareKind(models.TextChoices):
 K = WelfareKind
 # Events that move the person; they must be recorded in date order.
 MOVEMENT_KINDS = frozenset(
-    {K.ARRIVAL, K.TRANSFER, K.HOSPITAL_ADMISSION, K.HOSPITAL_DISCHARGE, K.RELEASE,
-     K.REPATRIATION, K.DEATH}
+    {
+        K.ARRIVAL,
+        K.TRANSFER,
+        K.HOSPITAL_ADMISSION,
+        K.HOSPITAL_DISCHARGE,
+        K.RELEASE,
+        K.REPATRIATION,
+        K.DEATH,
+    }
 )
 # Events after which a capture card is due (Art. 70).
 CARD_TRIGGER_KINDS = frozenset({K.ARRIVAL, K.TRANSFER, K.HOSPITAL_ADMISSION})

@@ -123,4 +123,10 @@ def transition_case(
             object_ref=locked.reference,
             detail={"from": previous, "to": to, "reason": locked.close_reason},
         )
+        if to == CaseState.SURRENDERED:
+            # Geneva III: from surrender on he is a captured person with a register record.
+            # Imported here because the register app builds on this one.
+            from safepassage.register.domain.records import open_record_for_surrendered_case
+
+            open_record_for_surrendered_case(locked, by=by)
     return locked

@@ -92,14 +92,16 @@ def say(
     options: dict[str, Any] | None = None,
     case: Case | None = None,
     contact: Contact | None = None,
+    known_new: bool = False,
 ) -> None:
     """Queue one bot text for this chat (once per triggering update).
 
     With ``case``, the text is also stored as an outbound message on the case so the
-    operator sees what the bot said.
+    operator sees what the bot said.  ``known_new`` skips the duplicate check when the
+    caller already knows the trigger is new.
     """
     send_key = _key(instance, trigger, key)
-    if OutboundDelivery.objects.filter(send_key=send_key).exists():
+    if not known_new and OutboundDelivery.objects.filter(send_key=send_key).exists():
         return
     text = bot_text(key, session.language)
     public = get_keyring().public

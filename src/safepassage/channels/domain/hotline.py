@@ -19,7 +19,7 @@ from safepassage.cases.models.contact import Relation
 from safepassage.cases.states import CaseState, Channel, InquiryType
 from safepassage.channels.models import Callback, CallbackState, HotlineCall
 from safepassage.crypto.blind_index import blind_index, normalise_phone
-from safepassage.crypto.runtime import get_public_keyring, get_keyring
+from safepassage.crypto.runtime import get_keyring, get_public_keyring
 from safepassage.crypto.sealing import seal
 from safepassage.worker.web import current_case, reopen_or_renew
 

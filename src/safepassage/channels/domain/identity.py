@@ -52,7 +52,11 @@ def get_session(instance: ChannelInstance, identity: str, *, hint: str = "") -> 
     else the instance's default language.
     """
     index = identity_index(instance, identity)
-    session = ChatSession.objects.filter(instance=instance, identity_index=index).first()
+    session = (
+        ChatSession.objects.select_related("contact__case")
+        .filter(instance=instance, identity_index=index)
+        .first()
+    )
     if session is not None:
         if not session.language_chosen and not session.language and supported_language(hint):
             session.language = supported_language(hint)

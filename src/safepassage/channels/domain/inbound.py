@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 
@@ -37,11 +38,7 @@ def handle_provider_envelope(envelope: InboundEnvelope, data: dict[str, Any]) ->
     """Apply every event in one stored webhook body (all or nothing: the worker wraps
     this in the envelope's transaction)."""
     instance_id = data.get("instance")
-    instance = (
-        ChannelInstance.objects.filter(pk=instance_id).first()
-        if isinstance(instance_id, int)
-        else None
-    )
+    instance = cached_instance(instance_id) if isinstance(instance_id, int) else None
     if instance is None:
         raise EnvelopeRejected("unknown channel instance")
     channel_type = get_type(instance.channel_type)
@@ -49,6 +46,24 @@ def handle_provider_envelope(envelope: InboundEnvelope, data: dict[str, Any]) ->
         raise EnvelopeRejected("unknown channel type")
     for event in channel_type.parse(data.get("payload"), str(data.get("endpoint", ""))):
         apply_event(instance, event, envelope=envelope)
+
+
+_INSTANCE_SECONDS = 30.0
+_instances: dict[int, tuple[float, ChannelInstance | None]] = {}
+
+
+def cached_instance(instance_id: int) -> ChannelInstance | None:
+    """The channel instance, cached for 30 s per worker process (one query saved on every
+    envelope; a changed or deactivated channel is picked up within half a minute)."""
+    now = time.monotonic()
+    cached = _instances.get(instance_id)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    instance = ChannelInstance.objects.filter(pk=instance_id).first()
+    if len(_instances) > 100:
+        _instances.clear()
+    _instances[instance_id] = (now + _INSTANCE_SECONDS, instance)
+    return instance
 
 
 def apply_event(
@@ -110,6 +125,7 @@ def receive_message(
         "auto_reply", channel_type.auto_reply_default if channel_type else False
     )
     if case_is_new and auto_reply is True:
+        # The message was new (checked above), so its acknowledgement cannot exist yet.
         say(
             instance,
             session,
@@ -117,5 +133,6 @@ def receive_message(
             trigger=event.provider_id,
             case=case,
             contact=contact,
+            known_new=True,
         )
     return message

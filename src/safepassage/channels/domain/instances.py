@@ -48,7 +48,7 @@ def _clean_config(channel_type: str, config: dict[str, Any]) -> dict[str, Any]:
     for setting in kind.config_fields:
         value = str(config.get(setting.name, "") or "").strip()
         if setting.name.endswith("_url"):
-            value = _check_url(value, setting.label)
+            value = _check_url(value, str(setting.label))
         if setting.required and not value:
             raise ChannelConfigError(_("%(field)s is required.") % {"field": setting.label})
         if value:

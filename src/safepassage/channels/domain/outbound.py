@@ -15,6 +15,7 @@ the outbox), so a reply is never lost between being stored and being queued.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import secrets
@@ -75,8 +76,8 @@ def provider_index(instance: ChannelInstance, provider_id: str) -> str:
 def backoff(attempts: int, retry_after: float | None = None) -> float:
     """Seconds to wait after ``attempts`` failed tries: exponential, at least what the
     provider asked for (Telegram's ``retry_after``, a ``Retry-After`` header)."""
-    delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
-    return max(delay, min(BACKOFF_CAP, retry_after or 0.0))
+    delay = min(BACKOFF_CAP, BACKOFF_BASE * float(2 ** max(0, attempts - 1)))
+    return float(max(delay, min(BACKOFF_CAP, retry_after or 0.0)))
 
 
 def session_for_contact(contact_id: int) -> ChatSession | None:
@@ -108,7 +109,8 @@ def create_delivery(
     """Store a delivery and enqueue its send task, in the caller's transaction."""
     from safepassage.channels.tasks import send_delivery
 
-    with transaction.atomic():
+    # No savepoint: inside the caller's transaction a failure rolls back with it anyway.
+    with transaction.atomic(savepoint=False):
         delivery = OutboundDelivery.objects.create(
             message=message,
             instance=instance,
@@ -187,7 +189,7 @@ def _finish(
             return
         delivery = OutboundDelivery.objects.select_related("message__case").get(pk=delivery_id)
         if delivery.message is not None:
-            Message.objects.filter(pk=delivery.message_id).update(
+            Message.objects.filter(pk=delivery.message.pk).update(
                 status=_MESSAGE_STATUS[DeliveryState(state)],
                 status_changed_at=now,
                 attempts=delivery.attempts,
@@ -268,10 +270,9 @@ def deliver(delivery_id: int) -> str:
             options["status_path"] = f"/hooks/{instance.channel_type}/{key}/status/"
         choice_id = options.get("callback_query_id")
         if isinstance(choice_id, str) and choice_id:
-            try:
+            # Only a spinner in the app; the text below is what matters.
+            with contextlib.suppress(ProviderError):
                 channel_type.answer_choice(instance, credentials, choice_id)
-            except ProviderError:
-                pass  # only a spinner; the text below is what matters
         result = channel_type.send_text(
             instance,
             credentials,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from typing_extensions import override
 
 from safepassage.cases.states import Channel
 from safepassage.channels.base import ChannelType, Event, SendResult, SettingField
@@ -20,9 +21,11 @@ class HotlineType(ChannelType):
     auto_reply_default = False
     config_fields = (SettingField("phone_number", _("Published hotline number"), required=False),)
 
+    @override
     def parse(self, payload: Any, endpoint: str) -> list[Event]:
         return []
 
+    @override
     def send_text(
         self,
         instance: ChannelInstance,

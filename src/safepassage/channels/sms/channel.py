@@ -16,6 +16,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from typing_extensions import override
 
 from safepassage.cases.states import Channel
 from safepassage.channels.base import (
@@ -100,6 +101,7 @@ class TwilioSmsType(ChannelType):
     )
 
     # --- intake --------------------------------------------------------------------
+    @override
     def webhook(self, request: HttpRequest, hook: Hook, endpoint: str) -> HttpResponse:
         if endpoint not in {"", "status"}:
             return refuse(404, hook, "endpoint")
@@ -134,6 +136,7 @@ class TwilioSmsType(ChannelType):
         return HttpResponse(EMPTY_TWIML, content_type="text/xml")
 
     # --- worker --------------------------------------------------------------------
+    @override
     def parse(self, payload: Any, endpoint: str) -> list[Event]:
         if not isinstance(payload, dict):
             return []
@@ -152,7 +155,7 @@ class TwilioSmsType(ChannelType):
         for index in range(min(int(count) if count.isdigit() else 0, MAX_MEDIA)):
             url = str(payload.get(f"MediaUrl{index}", ""))
             mime = str(payload.get(f"MediaContentType{index}", ""))
-            if url.startswith("https://") or url.startswith("http://"):
+            if url.startswith(("https://", "http://")):
                 media.append(MediaRef(_media_kind(mime), url, mime))
         text = str(payload.get("Body", ""))
         if not text and not media:
@@ -160,6 +163,7 @@ class TwilioSmsType(ChannelType):
         return [InboundMessage(identity=sender, provider_id=sid, text=text, media=tuple(media))]
 
     # --- provider API --------------------------------------------------------------
+    @override
     def send_text(
         self,
         instance: ChannelInstance,
@@ -184,6 +188,7 @@ class TwilioSmsType(ChannelType):
             status_callback=callback,
         )
 
+    @override
     def fetch_media(
         self, instance: ChannelInstance, credentials: dict[str, str], ref: str
     ) -> tuple[bytes, str]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from typing_extensions import override
 
 from safepassage.cases.states import Channel
 from safepassage.channels.base import (
@@ -29,10 +30,10 @@ from safepassage.channels.base import (
 )
 from safepassage.channels.hookkey import matches_hash
 from safepassage.channels.intake import Hook, ignore, read_body, refuse, store_envelope
-from safepassage.channels.telegram import api
 from safepassage.channels.models import ChannelInstance
+from safepassage.channels.telegram import api
 
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 # The update types we ask for in setWebhook and store; anything else is dropped.
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
 COMMANDS = frozenset({"start", "language", "help", "safety"})
@@ -64,7 +65,8 @@ class TelegramType(ChannelType):
             _("Bot API base URL"),
             required=False,
             help_text=_(
-                "Leave empty for api.telegram.org; set it for a self-hosted telegram-bot-api server."
+                "Leave empty for api.telegram.org; set it for a self-hosted "
+                "telegram-bot-api server."
             ),
         ),
         SettingField(
@@ -76,6 +78,7 @@ class TelegramType(ChannelType):
     )
 
     # --- intake --------------------------------------------------------------------
+    @override
     def webhook(self, request: HttpRequest, hook: Hook, endpoint: str) -> HttpResponse:
         if request.method != "POST" or endpoint:
             return refuse(405 if not endpoint else 404, hook, "method")
@@ -100,6 +103,7 @@ class TelegramType(ChannelType):
         return HttpResponse(status=200)
 
     # --- worker --------------------------------------------------------------------
+    @override
     def parse(self, payload: Any, endpoint: str) -> list[Event]:
         if not isinstance(payload, dict):
             return []
@@ -113,9 +117,8 @@ class TelegramType(ChannelType):
         return []
 
     def _parse_choice(self, query: dict[str, Any]) -> list[Event]:
-        sender = query.get("from") if isinstance(query.get("from"), dict) else {}
-        message = query.get("message") if isinstance(query.get("message"), dict) else {}
-        chat = message.get("chat") if isinstance(message.get("chat"), dict) else {}
+        sender = _dict(query.get("from"))
+        chat = _dict(_dict(query.get("message")).get("chat"))
         identity = chat.get("id", sender.get("id"))
         if identity is None or not isinstance(query.get("id"), str):
             return []
@@ -133,7 +136,7 @@ class TelegramType(ChannelType):
         message_id = message.get("message_id")
         if not chat_id or not isinstance(message_id, int):
             return None
-        sender = message.get("from") if isinstance(message.get("from"), dict) else {}
+        sender = _dict(message.get("from"))
         hint = str(sender.get("language_code", ""))
         provider_id = f"{chat_id}:{message_id}"
         if edited:
@@ -161,6 +164,7 @@ class TelegramType(ChannelType):
         )
 
     # --- provider API --------------------------------------------------------------
+    @override
     def send_text(
         self,
         instance: ChannelInstance,
@@ -175,17 +179,23 @@ class TelegramType(ChannelType):
             self.api_base(instance), credentials.get("bot_token", ""), recipient, text, options
         )
 
+    @override
     def fetch_media(
         self, instance: ChannelInstance, credentials: dict[str, str], ref: str
     ) -> tuple[bytes, str]:
         return api.download_file(self.api_base(instance), credentials.get("bot_token", ""), ref)
 
+    @override
     def answer_choice(
         self, instance: ChannelInstance, credentials: dict[str, str], choice_id: str
     ) -> None:
         api.answer_callback_query(
             self.api_base(instance), credentials.get("bot_token", ""), choice_id
         )
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _media(message: dict[str, Any]) -> tuple[MediaRef, ...]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from typing_extensions import override
 
 from safepassage.cases.states import Channel
 from safepassage.channels.base import (
@@ -88,6 +89,7 @@ class WhatsAppType(ChannelType):
     )
 
     # --- intake --------------------------------------------------------------------
+    @override
     def webhook(self, request: HttpRequest, hook: Hook, endpoint: str) -> HttpResponse:
         if endpoint:
             return refuse(404, hook, "endpoint")
@@ -123,6 +125,7 @@ class WhatsAppType(ChannelType):
         return HttpResponse(challenge, content_type="text/plain")
 
     # --- worker --------------------------------------------------------------------
+    @override
     def parse(self, payload: Any, endpoint: str) -> list[Event]:
         events: list[Event] = []
         if not isinstance(payload, dict):
@@ -147,6 +150,7 @@ class WhatsAppType(ChannelType):
         return events
 
     # --- provider API --------------------------------------------------------------
+    @override
     def send_text(
         self,
         instance: ChannelInstance,
@@ -167,6 +171,7 @@ class WhatsAppType(ChannelType):
             send_key=send_key,
         )
 
+    @override
     def fetch_media(
         self, instance: ChannelInstance, credentials: dict[str, str], ref: str
     ) -> tuple[bytes, str]:

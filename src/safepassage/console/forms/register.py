@@ -62,7 +62,10 @@ class RecordDetailsForm(VersionForm):
                 forms.Textarea(attrs={"rows": 2}) if field in LONG_FIELDS else forms.TextInput()
             )
             self.fields[field] = forms.CharField(
-                label=FIELD_LABELS[field], required=False, max_length=400, strip=True,
+                label=FIELD_LABELS[field],
+                required=False,
+                max_length=400,
+                strip=True,
                 widget=widget,
             )
         self.fields["date_of_birth"].help_text = _("YYYY-MM-DD or DD.MM.YYYY")
@@ -85,10 +88,14 @@ class RecordDetailsForm(VersionForm):
         """The form's fields in the fieldsets the template shows."""
         return [
             (str(_("Art. 17 identity")), [self[f] for f in ART17_FIELDS]),
-            (str(_("Further details, only if he agrees to give them")),
-             [self[f] for f in FURTHER_FIELDS]),
-            (str(_("Capture and internment")),
-             [self["capture_date"], *(self[f] for f in CAPTURE_FIELDS)]),
+            (
+                str(_("Further details, only if he agrees to give them")),
+                [self[f] for f in FURTHER_FIELDS],
+            ),
+            (
+                str(_("Capture and internment")),
+                [self["capture_date"], *(self[f] for f in CAPTURE_FIELDS)],
+            ),
             (str(_("Capture card")), [self["card_language"], self["detaining_language"]]),
         ]
 
@@ -99,7 +106,9 @@ class WelfareEventForm(VersionForm):
     kind = forms.ChoiceField(label=_("What happened"), choices=WelfareKind.choices)
     occurred_on = _date_field(_("Date"))
     place = forms.CharField(
-        label=_("Camp or hospital"), required=False, max_length=200,
+        label=_("Camp or hospital"),
+        required=False,
+        max_length=200,
         help_text=_("For an arrival, a transfer or a hospital admission."),
     )
     prisoner_number = forms.CharField(

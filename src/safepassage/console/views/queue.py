@@ -30,6 +30,21 @@ from safepassage.console.forms.queue import (
 
 PAGE_SIZE = 50
 POLL_SECONDS = 20
+QUEUE_ROW_FIELDS = (
+    "reference",
+    "state",
+    "inquiry_type",
+    "language",
+    "first_channel",
+    "risk_flags",
+    "waiting_since",
+    "created_at",
+    "group_size",
+    "no_filming",
+    "state_changed_at",
+    "campaign__code",
+    "assigned_to__display_name",
+)
 
 
 def visible_cases(account: Account) -> QuerySet[Case]:
@@ -67,8 +82,11 @@ def _rows(account: Account, filters: dict[str, Any]) -> QuerySet[Case]:
         cases = cases.filter(assigned_to=account)
     elif filters["scope"] == SCOPE_UNASSIGNED or account.role != Role.SUPERVISOR:
         cases = cases.filter(assigned_to=None)
-    return cases.select_related("campaign", "assigned_to").order_by(
-        F("waiting_since").asc(nulls_last=True), "created_at", "id"
+    # Only what a row shows: the sealed identity columns stay in the database.
+    return (
+        cases.select_related("campaign", "assigned_to")
+        .only(*QUEUE_ROW_FIELDS)
+        .order_by(F("waiting_since").asc(nulls_last=True), "created_at", "id")
     )
 
 
@@ -150,7 +168,8 @@ def waiting_for_turn(request: HttpRequest) -> HttpResponse:
     cases = (
         visible_cases(account)
         .filter(state=CaseState.VERIFIED)
-        .select_related("assigned_to")
+        .select_related("campaign", "assigned_to")
+        .only(*QUEUE_ROW_FIELDS)
         .order_by(F("state_changed_at").asc(nulls_last=True), "id")
     )
     totals = cases.aggregate(

@@ -92,22 +92,30 @@ def register_index(request: HttpRequest) -> HttpResponse:
     still waiting for a record."""
     account = _account(request)
     day = today()
-    records = CapturedPerson.objects.select_related("case").annotate(
-        cards_owed=Count("cards", filter=Q(cards__status__in=OUTSTANDING_CARD_STATUSES)),
-        cards_late=Count(
-            "cards",
-            filter=Q(cards__status__in=OUTSTANDING_CARD_STATUSES, cards__due_on__lt=day),
-        ),
-    ).order_by("-opened_at", "-id")
+    records = (
+        CapturedPerson.objects.select_related("case")
+        .annotate(
+            cards_owed=Count("cards", filter=Q(cards__status__in=OUTSTANDING_CARD_STATUSES)),
+            cards_late=Count(
+                "cards",
+                filter=Q(cards__status__in=OUTSTANDING_CARD_STATUSES, cards__due_on__lt=day),
+            ),
+        )
+        .order_by("-opened_at", "-id")
+    )
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
-        {"record": record, "surname": open_value(record.surname),
-         "first_names": open_value(record.first_names)}
+    rows: list[dict[str, Any]] = [
+        {
+            "record": record,
+            "surname": open_value(record.surname),
+            "first_names": open_value(record.first_names),
+        }
         for record in page
     ]
     if rows:
-        audit_register_view(account, "list", "register",
-                            records=[row["record"].number for row in rows])
+        audit_register_view(
+            account, "list", "register", records=[row["record"].number for row in rows]
+        )
     context = {
         "rows": rows,
         "page": page,
@@ -163,11 +171,15 @@ def _render_record(
         "wishes": wish_history(record),
         "event_form": forms.get("event_form")
         or WelfareEventForm(initial={**initial, "occurred_on": today()}),
-        "wish_form": forms.get("wish_form")
-        or WishForm(initial={**initial, "stated_on": today()}),
+        "wish_form": forms.get("wish_form") or WishForm(initial={**initial, "stated_on": today()}),
         "consent_form": forms.get("consent_form")
-        or MediaConsentForm(initial={**initial, "filming": record.filming_consent,
-                                     "publication": record.publication_consent}),
+        or MediaConsentForm(
+            initial={
+                **initial,
+                "filming": record.filming_consent,
+                "publication": record.publication_consent,
+            }
+        ),
         "sent_form": CardSentForm(initial={"sent_on": today()}),
         "today": today(),
     }
@@ -220,8 +232,9 @@ def record_edit(request: HttpRequest, number: str) -> HttpResponse:
         form = RecordDetailsForm(initial=initial)
         audit_register_view(account, "details", record.number)
         status = 200
-    return render(request, "console/register/details.html",
-                  {"record": record, "form": form}, status=status)
+    return render(
+        request, "console/register/details.html", {"record": record, "form": form}, status=status
+    )
 
 
 @console_view(Role.REGISTRAR)
@@ -234,12 +247,14 @@ def add_event(request: HttpRequest, number: str) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         entry = WelfareEntry(
-            kind=data["kind"], occurred_on=data["occurred_on"], place=data["place"],
-            prisoner_number=data["prisoner_number"], note=data["note"],
+            kind=data["kind"],
+            occurred_on=data["occurred_on"],
+            place=data["place"],
+            prisoner_number=data["prisoner_number"],
+            note=data["note"],
         )
         try:
-            record_welfare_event(record, by=account, entry=entry,
-                                 expected_version=data["version"])
+            record_welfare_event(record, by=account, entry=entry, expected_version=data["version"])
         except RegisterError as error:
             put_errors(form, error)
         else:
@@ -259,8 +274,13 @@ def add_wish(request: HttpRequest, number: str) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            record_wish(record, by=account, wish=data["wish"], stated_on=data["stated_on"],
-                        expected_version=data["version"])
+            record_wish(
+                record,
+                by=account,
+                wish=data["wish"],
+                stated_on=data["stated_on"],
+                expected_version=data["version"],
+            )
         except RegisterError as error:
             put_errors(form, error)
         else:
@@ -280,9 +300,13 @@ def media_consent(request: HttpRequest, number: str) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            set_record_media_consent(record, by=account, filming=data["filming"],
-                                     publication=data["publication"],
-                                     expected_version=data["version"])
+            set_record_media_consent(
+                record,
+                by=account,
+                filming=data["filming"],
+                publication=data["publication"],
+                expected_version=data["version"],
+            )
         except RegisterError as error:
             put_errors(form, error)
         else:
@@ -307,8 +331,14 @@ def issue_card(request: HttpRequest, number: str) -> HttpResponse:
     except RegisterError as error:
         flash(request, str(error), level="error")
     else:
-        flash(request, _("Capture card printed: download it, have him sign it, send it, then "
-                         "mark it as sent."), level="success")
+        flash(
+            request,
+            _(
+                "Capture card printed: download it, have him sign it, send it, then "
+                "mark it as sent."
+            ),
+            level="success",
+        )
         return HttpResponseRedirect(_record_url(record, f"card-{card.pk}"))
     return HttpResponseRedirect(_record_url(record, "cards"))
 
@@ -325,9 +355,14 @@ def card_pdf(request: HttpRequest, number: str, card_id: int) -> HttpResponse:
     try:
         pdf = render_capture_card(content)
     except CardFontMissing:
-        flash(request, _("This server lacks the fonts the capture card needs; tell the "
-                         "administrator (Debian packages fonts-dejavu-core and fonts-nanum)."),
-              level="error")
+        flash(
+            request,
+            _(
+                "This server lacks the fonts the capture card needs; tell the "
+                "administrator (Debian packages fonts-dejavu-core and fonts-nanum)."
+            ),
+            level="error",
+        )
         return HttpResponseRedirect(_record_url(card.record, "cards"))
     audit_register_view(account, "capture_card", card.record.number, card=card.pk)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -352,7 +387,7 @@ def card_sent(request: HttpRequest, number: str, card_id: int) -> HttpResponse:
         else:
             flash(request, _("Capture card marked as sent."), level="success")
     else:
-        flash(request, " ".join(form.errors.get("sent_on", [])), level="error")
+        flash(request, " ".join(str(e) for e in form.errors.get("sent_on", [])), level="error")
     return HttpResponseRedirect(_record_url(card.record, f"card-{card.pk}"))
 
 
@@ -400,5 +435,4 @@ def case_status(request: HttpRequest, ref: str) -> HttpResponse:
     """Whether a case's person is in the register — and nothing else (for the case page)."""
     case = get_case_for(_account(request), ref, action="view")
     status = registration_status(case)
-    return render(request, "console/register/_case_status.html",
-                  {"case": case, "status": status})
+    return render(request, "console/register/_case_status.html", {"case": case, "status": status})

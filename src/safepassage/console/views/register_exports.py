@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from safepassage.accounts.models import Role
+from safepassage.console.access import console_view
 from safepassage.console.flash import flash
 from safepassage.console.views.register import _account, audit_register_view
 from safepassage.register.access import get_export_for
@@ -29,11 +30,11 @@ from safepassage.register.domain import (
     verify_key_fingerprint,
     verify_key_pem,
 )
-from safepassage.register.domain.records import FIELD_LABELS, missing_art17_fields
+from safepassage.register.domain.records import ART17_FIELDS, FIELD_LABELS, missing_art17_fields
 from safepassage.register.models import BureauExport
-from safepassage.register.states import ExportStatus, Wish
+from safepassage.register.states import Health, Wish
 
-_EXPORT_ROLES = (Role.REGISTRAR, Role.SUPERVISOR)
+VERIFY_KEY_FILENAME = "safepassage-signing-key.pem"
 
 
 def _attachment(data: bytes | str, filename: str, content_type: str) -> HttpResponse:
@@ -46,4 +47,169 @@ def _export_url(export: BureauExport) -> str:
     return reverse("console:register-export", kwargs={"batch": export.number})
 
 
-@console_view_roles := None  # placeholder removed below
+def _file_name(export: BureauExport) -> str:
+    return f"bureau-export-{export.number}.json"
+
+
+@console_view(Role.REGISTRAR, Role.SUPERVISOR)
+@require_GET
+def export_list(request: HttpRequest) -> HttpResponse:
+    """Every batch, what is due now, and the public key the bureau checks signatures with."""
+    due = records_due_for_transmission()
+    incomplete = sum(1 for record in due if missing_art17_fields(record))
+    exports = BureauExport.objects.select_related("prepared_by", "reviewed_by").order_by("-number")
+    context = {
+        "exports": exports[:100],
+        "due": len(due) - incomplete,
+        "incomplete": incomplete,
+        "fingerprint": verify_key_fingerprint(programme_verify_key()),
+        "may_prepare": _account(request).role == Role.REGISTRAR,
+    }
+    return render(request, "console/register/exports.html", context)
+
+
+@console_view(Role.REGISTRAR)
+@require_POST
+def export_prepare(request: HttpRequest) -> HttpResponse:
+    """Cut the next batch; it waits for a supervisor's review."""
+    try:
+        export = prepare_bureau_export(by=_account(request))
+    except ExportRefused as error:
+        flash(request, str(error), level="error")
+        return HttpResponseRedirect(reverse("console:register-exports"))
+    flash(
+        request,
+        _("Batch %(number)d is ready for a supervisor's review.") % {"number": export.number},
+        level="success",
+    )
+    return HttpResponseRedirect(_export_url(export))
+
+
+def _review_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The batch's records as table rows for the reviewer (labels translated)."""
+    rows = []
+    for entry in document.get("records", []):
+        wish = entry.get("repatriation_wish") or {}
+        health = entry.get("health", "")
+        rows.append(
+            {
+                "number": entry.get("register_number", ""),
+                "identity": entry.get("identity", {}),
+                "internment": entry.get("internment", {}),
+                "health": Health(health).label if health in Health.values else health,
+                "wish": Wish(wish["wish"]).label if wish.get("wish") in Wish.values else "",
+                "wish_date": wish.get("stated_on", ""),
+                "events": entry.get("events", []),
+            }
+        )
+    return rows
+
+
+@console_view(Role.REGISTRAR, Role.SUPERVISOR)
+@require_GET
+def export_detail(request: HttpRequest, batch: int) -> HttpResponse:
+    """The batch exactly as it will be sent (review table and the raw file)."""
+    account = _account(request)
+    export = get_export_for(account, batch)
+    payload = open_bureau_export(export)
+    document = json.loads(payload)
+    audit_register_view(account, "bureau_export", f"batch-{export.number}")
+    held_back = [
+        {
+            "record": item["record"],
+            "missing": ", ".join(str(FIELD_LABELS[f]) for f in item["missing"]),
+        }
+        for item in export.items.get("held_back", [])
+    ]
+    context = {
+        "export": export,
+        "rows": _review_rows(document),
+        "raw": payload.decode("utf-8"),
+        "held_back": held_back,
+        "may_review": account.role == Role.SUPERVISOR and export.status == "pending",
+        "identity_labels": [FIELD_LABELS[f] for f in ART17_FIELDS],
+    }
+    return render(request, "console/register/export.html", context)
+
+
+@console_view(Role.SUPERVISOR)
+@require_POST
+def export_approve(request: HttpRequest, batch: int) -> HttpResponse:
+    """Approve and sign the batch the supervisor reviewed."""
+    account = _account(request)
+    export = get_export_for(account, batch)
+    try:
+        approve_bureau_export(export, by=account)
+    except ExportRefused as error:
+        flash(request, str(error), level="error")
+    else:
+        flash(
+            request,
+            _("Batch %(number)d is approved and signed; download it for the information bureau.")
+            % {"number": export.number},
+            level="success",
+        )
+    return HttpResponseRedirect(_export_url(export))
+
+
+@console_view(Role.SUPERVISOR)
+@require_POST
+def export_reject(request: HttpRequest, batch: int) -> HttpResponse:
+    """Reject the batch: nothing is sent and everything in it stays due."""
+    account = _account(request)
+    export = get_export_for(account, batch)
+    try:
+        reject_bureau_export(export, by=account)
+    except ExportRefused as error:
+        flash(request, str(error), level="error")
+    else:
+        flash(
+            request,
+            _("Batch %(number)d is rejected; its records stay due for the next batch.")
+            % {"number": export.number},
+            level="info",
+        )
+    return HttpResponseRedirect(_export_url(export))
+
+
+def _signed(request: HttpRequest, batch: int) -> tuple[BureauExport, bytes, bytes] | HttpResponse:
+    account = _account(request)
+    export = get_export_for(account, batch)
+    try:
+        payload, signature = signed_bureau_export(export)
+    except ExportRefused as error:
+        flash(request, str(error), level="error")
+        return HttpResponseRedirect(_export_url(export))
+    audit_register_view(account, "bureau_export_download", f"batch-{export.number}")
+    return export, payload, signature
+
+
+@console_view(Role.REGISTRAR, Role.SUPERVISOR)
+@require_GET
+def export_file(request: HttpRequest, batch: int) -> HttpResponse:
+    """An approved batch's JSON file, byte for byte as signed."""
+    result = _signed(request, batch)
+    if isinstance(result, HttpResponse):
+        return result
+    export, payload, _signature = result
+    return _attachment(payload, _file_name(export), "application/json; charset=utf-8")
+
+
+@console_view(Role.REGISTRAR, Role.SUPERVISOR)
+@require_GET
+def export_signature(request: HttpRequest, batch: int) -> HttpResponse:
+    """The batch's detached Ed25519 signature (64 raw bytes, as OpenSSL expects)."""
+    result = _signed(request, batch)
+    if isinstance(result, HttpResponse):
+        return result
+    export, _payload, signature = result
+    return _attachment(signature, _file_name(export) + ".sig", "application/octet-stream")
+
+
+@console_view(Role.REGISTRAR, Role.SUPERVISOR)
+@require_GET
+def verify_key(_request: HttpRequest) -> HttpResponse:
+    """The programme's public signing key (PEM), for whoever checks the batches."""
+    return _attachment(
+        verify_key_pem(programme_verify_key()), VERIFY_KEY_FILENAME, "application/x-pem-file"
+    )

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import pgettext
@@ -102,6 +102,13 @@ def page_title() -> str:
     return str(settings.SAFEPASSAGE_PUBLIC_TITLE) or pgettext("intake", "Information")
 
 
+@functools.lru_cache(maxsize=64)
+def _page_url(prefix: str, name: str, lang: str) -> str:  # noqa: ARG001  (cache key)
+    # The same few URLs on every page; reversing them each time was a tenth of a
+    # submission's cost.  Keyed by the script prefix so a mounted deployment is right.
+    return reverse(name, kwargs={"lang": lang})
+
+
 def render_page(
     request: HttpRequest,
     template: str,
@@ -117,7 +124,7 @@ def render_page(
         {
             "code": code,
             "name": LANGUAGE_NAMES[code],
-            "url": reverse(switch_to, kwargs={"lang": code}) + switch_query,
+            "url": _page_url(get_script_prefix(), switch_to, code) + switch_query,
             "current": code == lang,
         }
         for code in PUBLIC_LANGUAGES

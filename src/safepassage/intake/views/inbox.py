@@ -16,7 +16,7 @@ from safepassage.intake.applicant_session import (
 )
 from safepassage.intake.forms import FollowupForm, ReceiptForm
 from safepassage.intake.inbox import conversation, find_web_contact, sign_in
-from safepassage.intake.submissions import accept_web_followup
+from safepassage.intake.submissions import EnvelopeNotStored, accept_web_followup
 from safepassage.intake.text import FormTooLarge, read_form
 from safepassage.intake.views.common import (
     CLEAR_SITE_DATA,
@@ -137,7 +137,6 @@ def send_followup(request: HttpRequest, *, lang: str) -> HttpResponse:
     try:
         data, unreadable = read_form(request)
     except FormTooLarge:
-        data, unreadable = {}, frozenset()
         session = read_session(request)
         if session is None:
             return _signin_page(request, ReceiptForm(), lang=lang, status=413, notice="too_large")
@@ -158,11 +157,15 @@ def send_followup(request: HttpRequest, *, lang: str) -> HttpResponse:
         response = _inbox_page(request, session, lang=lang, form=form, status=429, notice="busy")
         response.headers["Retry-After"] = retry_after(wait)
         return response
-    accept_web_followup(
-        lookup_hash=session.lookup_hash, language=lang, message=form.cleaned_data["message"]
-    )
-    # Committed.  Redirect so that reloading the page cannot send the message twice.
-    response = HttpResponseRedirect(reverse("intake:inbox", kwargs={"lang": lang}) + "?sent=1")
+    try:
+        accept_web_followup(
+            lookup_hash=session.lookup_hash, language=lang, message=form.cleaned_data["message"]
+        )
+    except EnvelopeNotStored:
+        return _inbox_page(request, session, lang=lang, form=form, status=503, notice="unavailable")
+    # Committed.  Redirect so that reloading the page cannot send the message twice; the
+    # fragment replaces the form's "#write", so the page opens at its top.
+    response = HttpResponseRedirect(reverse("intake:inbox", kwargs={"lang": lang}) + "?sent=1#top")
     response.status_code = 303
     write_session(response, session)
     return response

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from safepassage.crypto.receipts import format_receipt
 from safepassage.intake import throttling
 from safepassage.intake.forms import SubmissionForm, check_campaign_code
-from safepassage.intake.submissions import accept_web_submission
+from safepassage.intake.submissions import EnvelopeNotStored, accept_web_submission
 from safepassage.intake.text import FormTooLarge, read_form
 from safepassage.intake.views.common import (
     is_cross_site,
@@ -81,7 +81,10 @@ def submission_form(request: HttpRequest, *, lang: str) -> HttpResponse:
         response = _form_page(request, form, lang=lang, status=429, notice="busy")
         response.headers["Retry-After"] = retry_after(wait)
         return response
-    receipt = accept_web_submission(fields=form.envelope_fields(), language=lang)
+    try:
+        receipt = accept_web_submission(fields=form.envelope_fields(), language=lang)
+    except EnvelopeNotStored:
+        return _form_page(request, form, lang=lang, status=503, notice="unavailable")
     # The envelope is committed: only now is the receipt shown.
     return render_page(
         request,

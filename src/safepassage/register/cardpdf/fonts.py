@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -54,9 +55,7 @@ class FontPair:
         for char in text:
             code = ord(char)
             neutral = (
-                not char.isalpha()
-                and code in self.latin_glyphs
-                and code in self.hangul_glyphs
+                not char.isalpha() and code in self.latin_glyphs and code in self.hangul_glyphs
             )
             font = runs[-1][0] if runs and neutral else self.font_for(char)
             if runs and runs[-1][0] == font:
@@ -78,8 +77,9 @@ def _load(name: str) -> frozenset[int]:
                 f"{path} is missing; install Debian's fonts-dejavu-core and fonts-nanum"
             )
         pdfmetrics.registerFont(TTFont(name, str(path)))
-    font = pdfmetrics.getFont(name)
-    return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
+    # reportlab is untyped; the TrueType face maps code points to glyph ids.
+    font: Any = pdfmetrics.getFont(name)
+    return frozenset(font.face.charToGlyph)
 
 
 def font_pair(*, bold: bool = False) -> FontPair:

@@ -45,8 +45,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "date": "Date",
         "signature": "Signature",
         "strike_out": (
-            "*Strike out what is not applicable. Do not add any remarks. "
-            "See explanation overleaf."
+            "*Strike out what is not applicable. Do not add any remarks. See explanation overleaf."
         ),
     },
     "ru": {
@@ -80,9 +79,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "present_place": "Лагерь или госпиталь",
         "date": "Дата",
         "signature": "Подпись",
-        "strike_out": (
-            "*Ненужное зачеркнуть. Ничего не дописывать. См. пояснение на обороте."
-        ),
+        "strike_out": ("*Ненужное зачеркнуть. Ничего не дописывать. См. пояснение на обороте."),
     },
     "uk": {
         "mail": "ПОШТА ВІЙСЬКОВОПОЛОНЕНИХ",
@@ -115,9 +112,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "present_place": "Табір або шпиталь",
         "date": "Дата",
         "signature": "Підпис",
-        "strike_out": (
-            "*Непотрібне закреслити. Нічого не дописувати. Див. пояснення на звороті."
-        ),
+        "strike_out": ("*Непотрібне закреслити. Нічого не дописувати. Див. пояснення на звороті."),
     },
     "ko": {
         "mail": "포로 우편",
@@ -150,8 +145,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "date": "날짜",
         "signature": "서명",
         "strike_out": (
-            "*해당하지 않는 것은 지우십시오. 다른 내용은 덧붙이지 마십시오. "
-            "뒷면의 설명을 보십시오."
+            "*해당하지 않는 것은 지우십시오. 다른 내용은 덧붙이지 마십시오. 뒷면의 설명을 보십시오."
         ),
     },
 }

@@ -24,6 +24,8 @@ MARGIN = 5 * mm
 LABEL_SIZE = 5.6
 VALUE_SIZE = 8.6
 MIN_VALUE_SIZE = 5.6
+_FULL_WIDTH = PAGE_WIDTH - 2 * MARGIN
+_VALUE_INSET = 2.5 * mm
 GREY = Color(0.33, 0.33, 0.33)
 RULE = Color(0.6, 0.6, 0.6)
 
@@ -31,16 +33,29 @@ RULE = Color(0.6, 0.6, 0.6)
 class _Pen:
     """Text in mixed scripts on a reportlab canvas, measured and fitted."""
 
-    def __init__(self, canvas: Canvas) -> None:
-        self.canvas = canvas
+    def __init__(self, canvas: Canvas | None) -> None:
+        # Without a canvas the pen only measures (see fields_too_long).
+        self._canvas = canvas
+
+    @property
+    def canvas(self) -> Canvas:
+        assert self._canvas is not None, "a measuring pen cannot draw"
+        return self._canvas
 
     def width(self, text: str, size: float, *, bold: bool = False) -> float:
         pair = font_pair(bold=bold)
-        return sum(stringWidth(piece, font, size) for font, piece in pair.runs(text))
+        return float(sum(stringWidth(piece, font, size) for font, piece in pair.runs(text)))
 
     def text(
-        self, x: float, y: float, text: str, size: float, *, bold: bool = False,
-        color: Color = black, strike: bool = False,
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: float,
+        *,
+        bold: bool = False,
+        color: Color = black,
+        strike: bool = False,
     ) -> float:
         """Draw ``text`` with its baseline at ``y``; return its width."""
         pair = font_pair(bold=bold)
@@ -78,9 +93,9 @@ class _Pen:
             lines.append(current)
         return lines
 
-    def fitted(self, text: str, width: float, size: float, *, lines: int = 1) -> tuple[
-        float, list[str]
-    ]:
+    def fitted(
+        self, text: str, width: float, size: float, *, lines: int = 1
+    ) -> tuple[float, list[str]]:
         """The largest size down to MIN_VALUE_SIZE at which ``text`` fits in ``lines``."""
         current = size
         while True:
@@ -107,8 +122,17 @@ def _both(key: str, content: Mapping[str, Any]) -> str:
 
 
 def _field(
-    pen: _Pen, x: float, top: float, width: float, number: str, key: str, value: str,
-    content: Mapping[str, Any], *, lines: int = 1, strike: bool = False,
+    pen: _Pen,
+    x: float,
+    top: float,
+    width: float,
+    number: str,
+    key: str,
+    value: str,
+    content: Mapping[str, Any],
+    *,
+    lines: int = 1,
+    strike: bool = False,
 ) -> None:
     """A numbered bilingual label over a ruled value line (``top`` is the row's top)."""
     prefix = f"{number}. " if number else ""
@@ -117,7 +141,7 @@ def _field(
     while pen.width(caption, size) > width - 1 and size > 4.2:
         size -= 0.2
     pen.text(x, top - 2.2 * mm, caption, size, color=GREY, strike=strike)
-    value_size, wrapped = pen.fitted(value, width - 2.5 * mm, VALUE_SIZE, lines=lines)
+    value_size, wrapped = pen.fitted(value, width - _VALUE_INSET, VALUE_SIZE, lines=lines)
     baseline = top - (6.0 if lines == 1 else 5.6) * mm
     for line in wrapped:
         pen.text(x + 1 * mm, baseline, line, value_size, strike=strike)
@@ -154,10 +178,14 @@ def _address_side(pen: _Pen, content: Mapping[str, Any]) -> None:
     y = box_top - 6 * mm
     lines: list[tuple[str, float, bool]] = []
     for language in (prisoner, detaining):
-        lines += [(line, 8.4, True) for line in pen.wrap(label("agency", language), inner, 8.4,
-                                                         bold=True)]
-        lines += [(label("icrc", language), 7.6, False), (label("geneva", language), 7.6, False),
-                  ("", 0, False)]
+        lines += [
+            (line, 8.4, True) for line in pen.wrap(label("agency", language), inner, 8.4, bold=True)
+        ]
+        lines += [
+            (label("icrc", language), 7.6, False),
+            (label("geneva", language), 7.6, False),
+            ("", 0, False),
+        ]
     if "en" not in (prisoner, detaining):
         # The card travels through the international post: the Agency's address in
         # English as well, so it is routed without a translator.
@@ -174,8 +202,9 @@ def _address_side(pen: _Pen, content: Mapping[str, Any]) -> None:
     canvas.rect(box_x, y + 1 * mm, box_w, box_top - y - 1 * mm)
 
 
-def _health_options(pen: _Pen, x: float, top: float, width: float, content: Mapping[str, Any]
-                    ) -> float:
+def _health_options(
+    pen: _Pen, x: float, top: float, width: float, content: Mapping[str, Any]
+) -> float:
     """The seven categories, all but the recorded one struck out; return the row height."""
     prisoner, detaining = content["language"], content["detaining_language"]
     pen.text(x, top - 2.2 * mm, "*11. " + _both("health", content), LABEL_SIZE, color=GREY)
@@ -185,18 +214,65 @@ def _health_options(pen: _Pen, x: float, top: float, width: float, content: Mapp
     for code in HEALTH_ORDER:
         option = f"{health_option(code, prisoner)} / {HEALTH_LABELS[detaining][code]}"
         option_width = pen.width(option, size)
-        if cursor_x + option_width > x + width:
+        if cursor_x + option_width > x + width - 1.5 * mm:
             cursor_x, baseline = x + 1 * mm, baseline - 3.2 * mm
-        pen.text(cursor_x, baseline, option, size, bold=code == content["health"],
-                 strike=code != content["health"])
+        pen.text(
+            cursor_x,
+            baseline,
+            option,
+            size,
+            bold=code == content["health"],
+            strike=code != content["health"],
+        )
         cursor_x += option_width + gap
-    return top - baseline + 1.8 * mm
+    return float(top - baseline + 1.8 * mm)
+
+
+# Card fields: (share of the card's width, lines for the value).
+FIELD_LAYOUT: dict[str, tuple[float, int]] = {
+    "power": (1.0, 1),
+    "surname": (0.45, 1),
+    "first_names": (0.55, 1),
+    "father_first_name": (0.33, 1),
+    "date_of_birth": (0.27, 1),
+    "place_of_birth": (0.40, 1),
+    "rank": (0.5, 1),
+    "service_number": (0.5, 1),
+    "family_address": (1.0, 2),
+    "capture_date": (0.4, 1),
+    "coming_from": (0.6, 1),
+    "prisoner_number": (0.35, 1),
+    "present_place": (0.65, 1),
+    "date": (0.35, 1),
+}
+# Rows of numbered fields from the top of the card, as (number, key) per column.
+_ROWS: list[list[tuple[str, str]]] = [
+    [("1", "power")],
+    [("2", "surname"), ("3", "first_names")],
+    [("4", "father_first_name"), ("5", "date_of_birth"), ("6", "place_of_birth")],
+    [("7", "rank"), ("8", "service_number")],
+    [("9", "family_address")],
+]
+
+
+def fields_too_long(content: Mapping[str, Any]) -> list[str]:
+    """The card fields whose value does not fit its box even at the smallest size."""
+    pen = _Pen(None)
+    too_long = []
+    for key, (share, lines) in FIELD_LAYOUT.items():
+        value = str(content.get(key) or "")
+        width = _FULL_WIDTH * share - _VALUE_INSET
+        size, wrapped = pen.fitted(value, width, VALUE_SIZE, lines=lines)
+        all_lines = pen.wrap(value, width, size)
+        if len(all_lines) > lines or any(pen.width(line, size) > width for line in all_lines):
+            too_long.append(key)
+    return too_long
 
 
 def _card_side(pen: _Pen, content: Mapping[str, Any]) -> None:
     canvas = pen.canvas
     left = MARGIN
-    full = PAGE_WIDTH - 2 * MARGIN
+    full = _FULL_WIDTH
     top = PAGE_HEIGHT - MARGIN
     canvas.setStrokeColor(black)
     canvas.setLineWidth(0.8)
@@ -204,51 +280,63 @@ def _card_side(pen: _Pen, content: Mapping[str, Any]) -> None:
     pen.centre(PAGE_WIDTH / 2, top - 1.2 * mm, _both("block_letters", content), 6.2, bold=True)
     row = 8.1 * mm
     y = top - 2.6 * mm
-
-    def cols(*spec: tuple[float, str, str, str]) -> None:
+    for columns in _ROWS:
         x = left
-        for share, number, key, value in spec:
-            width = full * share
-            _field(pen, x, y, width, number, key, value, content)
-            x += width
-
-    cols((1.0, "1", "power", content["power"]))
-    y -= row
-    cols((0.45, "2", "surname", content["surname"]),
-         (0.55, "3", "first_names", content["first_names"]))
-    y -= row
-    cols((0.33, "4", "father_first_name", content["father_first_name"]),
-         (0.27, "5", "date_of_birth", content["date_of_birth"]),
-         (0.40, "6", "place_of_birth", content["place_of_birth"]))
-    y -= row
-    cols((0.5, "7", "rank", content["rank"]),
-         (0.5, "8", "service_number", content["service_number"]))
-    y -= row
-    _field(pen, left, y, full, "9", "family_address", content["family_address"], content,
-           lines=2)
-    y -= row + 2.3 * mm
+        lines = 1
+        for number, key in columns:
+            share, lines = FIELD_LAYOUT[key]
+            _field(pen, x, y, full * share, number, key, content[key], content, lines=lines)
+            x += full * share
+        y -= row if lines == 1 else row + 2.3 * mm
     coming_from = content["coming_from"]
-    half = full * 0.4
-    _field(pen, left, y, half, "*10", "taken_prisoner_on", content["capture_date"], content,
-           strike=bool(coming_from))
-    _field(pen, left + half, y, full - half, "", "coming_from", coming_from or "", content,
-           strike=not coming_from)
+    # *10: "taken prisoner on" (arrival from the front) or "coming from"; the other struck.
+    half = full * FIELD_LAYOUT["capture_date"][0]
+    _field(
+        pen,
+        left,
+        y,
+        half,
+        "*10",
+        "taken_prisoner_on",
+        content["capture_date"],
+        content,
+        strike=bool(coming_from),
+    )
+    _field(
+        pen,
+        left + half,
+        y,
+        full - half,
+        "",
+        "coming_from",
+        coming_from or "",
+        content,
+        strike=not coming_from,
+    )
     y -= row
     y -= _health_options(pen, left, y, full, content)
-    pen.text(left, y - 2.2 * mm, "12. " + _both("present_address", content), LABEL_SIZE,
-             color=GREY)
-    y -= 2.2 * mm
-    _field(pen, left, y, full * 0.35, "", "prisoner_number", content["prisoner_number"], content)
-    _field(pen, left + full * 0.35, y, full * 0.65, "", "present_place",
-           content["present_place"], content)
+    pen.text(left, y - 2.2 * mm, "12. " + _both("present_address", content), LABEL_SIZE, color=GREY)
+    y -= 2.8 * mm
+    number_width = full * FIELD_LAYOUT["prisoner_number"][0]
+    _field(pen, left, y, number_width, "", "prisoner_number", content["prisoner_number"], content)
+    _field(
+        pen,
+        left + number_width,
+        y,
+        full - number_width,
+        "",
+        "present_place",
+        content["present_place"],
+        content,
+    )
     y -= row
-    _field(pen, left, y, full * 0.35, "13", "date", content["date"], content)
-    _field(pen, left + full * 0.35, y, full * 0.65, "14", "signature", "", content)
+    _field(pen, left, y, number_width, "13", "date", content["date"], content)
+    _field(pen, left + number_width, y, full - number_width, "14", "signature", "", content)
     prisoner_note = label("strike_out", content["language"])
     detaining_note = label("strike_out", content["detaining_language"])
-    size, lines = pen.fitted(f"{prisoner_note}  {detaining_note}", full, 5.2, lines=2)
-    baseline = MARGIN + 0.6 * mm + (len(lines) - 1) * size * 1.2
-    for line in lines:
+    size, notes = pen.fitted(f"{prisoner_note}  {detaining_note}", full, 5.2, lines=2)
+    baseline = MARGIN + 0.6 * mm + (len(notes) - 1) * size * 1.2
+    for line in notes:
         pen.text(left, baseline, line, size, color=GREY)
         baseline -= size * 1.2
 
@@ -262,8 +350,7 @@ def render_capture_card(content: Mapping[str, Any]) -> bytes:
     """
     buffer = io.BytesIO()
     # invariant: no creation timestamp or random document id in the file.
-    canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=True,
-                    pageCompression=1)
+    canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=True, pageCompression=1)
     canvas.setTitle(label("title", content["detaining_language"]))
     canvas.setAuthor("")
     canvas.setCreator("")

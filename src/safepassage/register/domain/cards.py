@@ -28,7 +28,8 @@ from safepassage.register.domain._values import (
     today,
 )
 from safepassage.register.domain.errors import CardRefused, DuplicateCard, InvalidInput
-from safepassage.register.domain.records import lock_record, require_art17
+from safepassage.register.cardpdf import fields_too_long
+from safepassage.register.domain.records import FIELD_LABELS, lock_record, require_art17
 from safepassage.register.models import CaptureCard, CapturedPerson, WelfareEvent
 from safepassage.register.states import (
     CARD_DUE_DAYS,
@@ -113,8 +114,9 @@ def cancel_outstanding_cards(record: CapturedPerson) -> list[int]:
 
 
 def _situation(record: CapturedPerson, coming_from: Sealed | None) -> dict[str, Any]:
-    content: dict[str, Any] = {field: open_value(getattr(record, field)) for field in
-                               CARD_RECORD_FIELDS}
+    content: dict[str, Any] = {
+        field: open_value(getattr(record, field)) for field in CARD_RECORD_FIELDS
+    }
     in_hospital = record.location == Location.HOSPITAL
     content.update(
         language=record.card_language,
@@ -151,9 +153,24 @@ def _check_printable(record: CapturedPerson) -> None:
         raise CardRefused(_("Record his state of health first: the card reports it."))
 
 
+def _check_fits(content: dict[str, Any]) -> None:
+    too_long = fields_too_long(content)
+    if too_long:
+        names = {"present_place": _("Camp or hospital"), "coming_from": _("Place he came from")}
+        fields = ", ".join(str(names.get(key) or FIELD_LABELS[key]) for key in too_long)
+        raise CardRefused(
+            _(
+                "Too long to fit on the capture card: %(fields)s. Shorten it on the record "
+                "(abbreviate an address, for instance)."
+            )
+            % {"fields": fields}
+        )
+
+
 def _print(
     card: CaptureCard, content: dict[str, Any], *, by: Account, replaces: int | None = None
 ) -> CaptureCard:
+    _check_fits(content)
     card.content = seal_json(content)
     card.status = CardStatus.ISSUED
     card.issued_at = timezone.now()

@@ -42,15 +42,17 @@ EXPORT_VERSION = 1
 def records_due_for_transmission() -> list[CapturedPerson]:
     """Records the bureau has not heard the latest of, by register number."""
     return list(
-        CapturedPerson.objects.filter(bureau_revision__gt=F("transmitted_revision"))
-        .order_by("number")
+        CapturedPerson.objects.filter(bureau_revision__gt=F("transmitted_revision")).order_by(
+            "number"
+        )
     )
 
 
 def _untransmitted_events(record: CapturedPerson) -> list[WelfareEvent]:
     return list(
-        record.events.filter(kind__in=list(TRANSMITTED_KINDS), bureau_export__isnull=True)
-        .order_by("occurred_on", "id")
+        record.events.filter(kind__in=list(TRANSMITTED_KINDS), bureau_export__isnull=True).order_by(
+            "occurred_on", "id"
+        )
     )
 
 
@@ -110,7 +112,10 @@ def prepare_bureau_export(*, by: Account) -> BureauExport:
                 )
                 % {"number": waiting.number}
             )
-        entries, items, held_back, event_ids = [], [], [], []
+        entries: list[dict[str, Any]] = []
+        items: list[dict[str, int]] = []
+        held_back: list[dict[str, Any]] = []
+        event_ids: list[int] = []
         for record in records_due_for_transmission():
             missing = missing_art17_fields(record)
             if missing:
@@ -123,9 +128,9 @@ def prepare_bureau_export(*, by: Account) -> BureauExport:
         if not entries:
             message = _("Nothing is due for transmission to the information bureau.")
             if held_back:
-                message += " " + _(
-                    "%(count)d record(s) wait for a complete Art. 17 identity."
-                ) % {"count": len(held_back)}
+                message += " " + _("%(count)d record(s) wait for a complete Art. 17 identity.") % {
+                    "count": len(held_back)
+                }
             raise ExportRefused(message)
         number = (BureauExport.objects.aggregate(top=Max("number"))["top"] or 0) + 1
         prepared_at = timezone.now()
@@ -158,8 +163,7 @@ def prepare_bureau_export(*, by: Account) -> BureauExport:
             actor=by,
             object_type="bureau_export",
             object_ref=str(number),
-            detail={"records": len(entries), "events": len(event_ids),
-                    "held_back": len(held_back)},
+            detail={"records": len(entries), "events": len(event_ids), "held_back": len(held_back)},
         )
     return export
 

@@ -34,9 +34,7 @@ class RegistrationStatus:
 
 def registration_status(case: Case) -> RegistrationStatus:
     """What an operator may know about the register for ``case``: registered or not."""
-    opened_at = (
-        CapturedPerson.objects.filter(case=case).values_list("opened_at", flat=True).first()
-    )
+    opened_at = CapturedPerson.objects.filter(case=case).values_list("opened_at", flat=True).first()
     if opened_at is None:
         return RegistrationStatus(registered=False)
     return RegistrationStatus(registered=True, registered_on=opened_at.date())
@@ -44,9 +42,9 @@ def registration_status(case: Case) -> RegistrationStatus:
 
 def surrendered_cases_without_record() -> QuerySet[Case]:
     """Surrendered cases whose person is not yet in the register (oldest first)."""
-    return Case.objects.filter(
-        state=CaseState.SURRENDERED, captured_person__isnull=True
-    ).order_by("state_changed_at", "id")
+    return Case.objects.filter(state=CaseState.SURRENDERED, captured_person__isnull=True).order_by(
+        "state_changed_at", "id"
+    )
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,8 @@ def open_record_details(record: CapturedPerson) -> dict[str, str]:
 
     Callers audit the viewing (``register.viewed``).
     """
-    return {field: open_value(getattr(record, field)) for field in DETAIL_FIELDS + INTERNMENT_FIELDS}
+    fields = DETAIL_FIELDS + INTERNMENT_FIELDS
+    return {field: open_value(getattr(record, field)) for field in fields}
 
 
 def missing_art17_fields(record: CapturedPerson) -> list[str]:
@@ -330,8 +331,9 @@ def set_record_media_consent(
         locked.filming_consent = filming
         locked.publication_consent = publication
         locked.version += 1
-        locked.save(update_fields=["filming_consent", "publication_consent", "version",
-                                   "updated_at"])
+        locked.save(
+            update_fields=["filming_consent", "publication_consent", "version", "updated_at"]
+        )
         record_event(
             "register.media_consent",
             actor=by,

@@ -104,6 +104,12 @@ def _check_date(record: CapturedPerson, entry: WelfareEntry) -> dt.date:
     return day
 
 
+def _same_place(one: str, two: str) -> bool:
+    # "Табір № 1", "табір №1" and "Табір No. 1" name one camp: compare without case,
+    # punctuation or spaces.
+    return normalise(one).replace(" ", "") == normalise(two).replace(" ", "")
+
+
 def _check_movement(record: CapturedPerson, entry: WelfareEntry) -> None:
     """Refuse a movement that makes no sense from where he is now."""
     kind = entry.kind
@@ -116,9 +122,7 @@ def _check_movement(record: CapturedPerson, entry: WelfareEntry) -> None:
             raise OutOfOrder(
                 _("He has not arrived at a camp yet: record his arrival instead."), field="kind"
             )
-        if record.location == Location.CAMP and normalise(open_value(record.camp)) == normalise(
-            entry.place
-        ):
+        if record.location == Location.CAMP and _same_place(open_value(record.camp), entry.place):
             raise InvalidInput(_("He is already in this camp."), field="place")
     if kind == K.HOSPITAL_DISCHARGE:
         if record.location != Location.HOSPITAL:
@@ -139,8 +143,11 @@ def _check_texts(entry: WelfareEntry) -> dict[str, str]:
         errors["place"] = (
             _("Name the hospital.") if entry.kind == K.HOSPITAL_ADMISSION else _("Name the camp.")
         )
-    for field, value, limit in (("place", place, MAX_TEXT), ("prisoner_number", number, MAX_TEXT),
-                                ("note", note, MAX_NOTE)):
+    for field, value, limit in (
+        ("place", place, MAX_TEXT),
+        ("prisoner_number", number, MAX_TEXT),
+        ("note", note, MAX_NOTE),
+    ):
         if len(value) > limit:
             errors[field] = _("At most %(limit)d characters.") % {"limit": limit}
     if errors:
@@ -150,8 +157,8 @@ def _check_texts(entry: WelfareEntry) -> dict[str, str]:
 
 def _move(record: CapturedPerson, kind: str, texts: dict[str, str]) -> Sealed | None:
     """Apply a movement to the (locked) record; return the sealed place he came from."""
-    came_from: Sealed | None = record.hospital if record.location == Location.HOSPITAL else (
-        record.camp
+    came_from: Sealed | None = (
+        record.hospital if record.location == Location.HOSPITAL else (record.camp)
     )
     if kind in (K.ARRIVAL, K.TRANSFER):
         record.camp = seal_text(texts["place"])

@@ -24,7 +24,10 @@ class CaptureCard(models.Model):
     )
     trigger = models.CharField(max_length=16, choices=CardTrigger.choices)
     trigger_event = models.ForeignKey(
-        "register.WelfareEvent", null=True, blank=True, on_delete=models.PROTECT,
+        "register.WelfareEvent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="cards",
     )
     triggered_on = models.DateField()
@@ -34,12 +37,18 @@ class CaptureCard(models.Model):
     content = SealedField(null=True, blank=True)
     issued_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     sent_on = models.DateField(null=True, blank=True)
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     superseded_by = models.ForeignKey(

@@ -76,7 +76,10 @@ class CapturedPerson(models.Model):
 
     opened_at = models.DateTimeField(auto_now_add=True)
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     updated_at = models.DateTimeField(auto_now=True)

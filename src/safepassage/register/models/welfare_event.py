@@ -24,11 +24,17 @@ class WelfareEvent(models.Model):
     details = SealedField()
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     bureau_export = models.ForeignKey(
-        "register.BureauExport", null=True, blank=True, on_delete=models.PROTECT,
+        "register.BureauExport",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="events",
     )
 

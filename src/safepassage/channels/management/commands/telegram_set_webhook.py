@@ -23,7 +23,7 @@ class Command(BaseCommand):
             "--base-url", default="", help="public base URL (default: the channel's setting)"
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *_args: Any, **options: Any) -> None:
         ref = str(options["channel"])
         qs = ChannelInstance.objects.filter(channel_type="telegram")
         instance = qs.filter(pk=int(ref)).first() if ref.isdigit() else qs.filter(name=ref).first()

@@ -1,0 +1,141 @@
+"""Group commit: one thread per intake process writes envelopes in batches.
+
+Under a flood most of a submission's cost was the database, not the form: opening a
+connection per request (about a millisecond on SQLite), one commit per envelope, and on
+SQLite dozens of request threads sleeping in its busy handler for the single write lock.
+Request threads now hand their sealed envelope to this process's writer thread and wait;
+the writer inserts everything that is waiting in one transaction on one long-lived
+connection, commits, and only then wakes the requests.  So the rule "acknowledge only
+after the envelope is committed" still holds for every submission.
+
+A request waits at most ``WAIT_SECONDS``; if the batch fails or the wait runs out, the
+request is told (``EnvelopeNotStored``) and the applicant sees "nothing was sent, try
+again", with the text kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+
+from safepassage.intake.models import InboundEnvelope
+
+logger = logging.getLogger(__name__)
+
+MAX_BATCH = 256
+WAIT_SECONDS = 15.0
+# An idle writer gives its connection back (a restarted database, or a test database
+# being dropped, must not find it held open).
+IDLE_SECONDS = 1.0
+# A batch that fails is tried once more on a fresh connection (a database restart or a
+# connection closed by the server must not cost applicants their submission).
+ATTEMPTS = 2
+
+
+class EnvelopeNotStored(Exception):
+    """The envelope was not committed; nothing may be acknowledged."""
+
+
+@dataclass
+class _Pending:
+    envelope: InboundEnvelope
+    done: threading.Event = field(default_factory=threading.Event)
+    stored: bool = False
+
+
+class EnvelopeWriter:
+    """The process's writer thread, started on first use (and again after a fork)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def store(self, envelope: InboundEnvelope) -> None:
+        """Insert ``envelope`` with the next batch; return once that batch is committed.
+
+        Raises EnvelopeNotStored if the batch failed or took longer than WAIT_SECONDS.
+        """
+        pending = _Pending(envelope)
+        self._ensure_running()
+        self._queue.put(pending)
+        if not pending.done.wait(WAIT_SECONDS) or not pending.stored:
+            raise EnvelopeNotStored
+
+    def stop(self) -> None:
+        """Finish what is queued, close the connection and end the thread."""
+        with self._lock:
+            thread = self._thread
+            self._thread = None
+        if thread is not None and thread.is_alive():
+            self._queue.put(None)
+            thread.join(WAIT_SECONDS)
+
+    def _ensure_running(self) -> None:
+        with self._lock:
+            if self._pid != os.getpid():
+                # A forked child inherits the object but not the thread.
+                self._queue = queue.SimpleQueue()
+                self._thread = None
+                self._pid = os.getpid()
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="intake-envelope-writer", daemon=True
+                )
+                self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            while True:
+                try:
+                    first = self._queue.get(timeout=IDLE_SECONDS)
+                except queue.Empty:
+                    connection.close()
+                    continue
+                if first is None:
+                    return
+                batch = [first]
+                while len(batch) < MAX_BATCH:
+                    try:
+                        item = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if item is None:
+                        self._queue.put(None)  # stop after this batch
+                        break
+                    batch.append(item)
+                self._write(batch)
+        finally:
+            connection.close()
+
+    def _write(self, batch: list[_Pending]) -> None:
+        try:
+            for attempt in range(ATTEMPTS):
+                try:
+                    with transaction.atomic():
+                        InboundEnvelope.objects.bulk_create([p.envelope for p in batch])
+                except Exception:
+                    # Identifiers only: a database error could quote a value (and the
+                    # log filter strips exception messages anyway).
+                    logger.exception(
+                        "storing a batch of %s envelopes failed (attempt %s)",
+                        len(batch),
+                        attempt + 1,
+                    )
+                    connection.close()  # a dropped connection is the usual cause
+                else:
+                    for pending in batch:
+                        pending.stored = True
+                    return
+        finally:
+            for pending in batch:
+                pending.done.set()
+
+
+WRITER = EnvelopeWriter()
