@@ -338,9 +338,11 @@ def _bench(tmp: Path, args: argparse.Namespace) -> int:
         import cProfile
         import pstats
 
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)
         worker = profiler.runcall(_worker_phase, args.envelopes)
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        stats = pstats.Stats(profiler).sort_stats("tottime")
+        stats.print_stats(30)
+        stats.print_callees("get_session|receive_message")
     else:
         worker = _worker_phase(args.envelopes)
     print(

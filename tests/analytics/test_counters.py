@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from safepassage.accounts.models import Account
 from safepassage.analytics.buckets import bucket_key, quantile_from_buckets
-from safepassage.analytics.counters import squash_counters, total
-from safepassage.analytics.models import DailyCount, Metric, StateReached
+from safepassage.analytics.counters import event_rows, squash_counters, total
+from safepassage.analytics.models import DailyCount, Dimension, Metric, StateReached
 from safepassage.analytics.public import publishable_running_totals
 from safepassage.campaigns.domain import attribute
 from safepassage.campaigns.models import AttributionVia, Campaign
@@ -41,7 +41,7 @@ def case_with_message(language: str = "ru", *, minutes_ago: int = 0) -> Case:
 def snapshot() -> dict[tuple[object, ...], int]:
     found: dict[tuple[object, ...], int] = {}
     for row in DailyCount.objects.values_list(
-        "day", "metric", "key", "channel", "language", "campaign_id", "count"
+        "day", "metric", "key", "dimension", "value", "count"
     ):
         key = row[:-1]
         found[key] = found.get(key, 0) + row[-1]
@@ -63,10 +63,12 @@ def test_late_attribution_moves_opening_and_funnel_counts_to_the_campaign(
     case = open_case(channel=Channel.HOTLINE, language="ru")
     case = transition_case(case, to=CaseState.ENGAGED, by=sofia)
     attribute(case, "LIVE", via=AttributionVia.OPERATOR)
-    assert total(Metric.OPENED, campaign_id=campaign.pk) == 1
-    assert total(Metric.OPENED, campaign_id=None) == 0
-    assert total(Metric.REACHED, key=CaseState.ENGAGED, campaign_id=campaign.pk) == 1
-    assert total(Metric.REACHED, key=CaseState.ENGAGED, campaign_id=None) == 0
+    mine = str(campaign.pk)
+    assert total(Metric.OPENED, Dimension.CAMPAIGN, mine) == 1
+    assert total(Metric.OPENED, Dimension.CAMPAIGN, "") == 0
+    assert total(Metric.REACHED, Dimension.CAMPAIGN, mine, key=CaseState.ENGAGED) == 1
+    assert total(Metric.REACHED, Dimension.CAMPAIGN, "", key=CaseState.ENGAGED) == 0
+    assert total(Metric.OPENED, Dimension.CHANNEL, Channel.HOTLINE) == 1
 
 
 def test_rebuild_reproduces_the_live_counters(sofia: Account) -> None:
@@ -86,7 +88,7 @@ def test_rebuild_reproduces_the_live_counters(sofia: Account) -> None:
             transition_case(case, to=CaseState.CLOSED, by=sofia, reason="withdrawn")
     live = snapshot()
     reached = set(StateReached.objects.values_list("case_id", "state", "day"))
-    assert total(Metric.OPENED, campaign_id=campaign.pk) == 2
+    assert total(Metric.OPENED, Dimension.CAMPAIGN, str(campaign.pk)) == 2
     DailyCount.objects.all().delete()
     StateReached.objects.all().delete()
     call_command("analytics_rebuild", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -94,20 +96,29 @@ def test_rebuild_reproduces_the_live_counters(sofia: Account) -> None:
     assert set(StateReached.objects.values_list("case_id", "state", "day")) == reached
 
 
+ROW = {
+    "day": datetime.date(2026, 5, 1),
+    "metric": Metric.OPENED,
+    "dimension": Dimension.CHANNEL,
+    "value": "web",
+}
+
+
+def web(count: int) -> DailyCount:
+    return DailyCount(**ROW, count=count)
+
+
 def test_squash_folds_rows_without_changing_totals() -> None:
-    day = datetime.date(2026, 5, 1)
     DailyCount.objects.bulk_create(
-        [DailyCount(day=day, metric=Metric.OPENED, channel="web", language="ru", count=1)] * 7
-        + [DailyCount(day=day, metric=Metric.OPENED, channel="web", language="ru", count=-1)]
-        + [DailyCount(day=day, metric=Metric.OPENED, channel="sms", language="ru", count=1)]
+        [web(1)] * 7 + [web(-1), DailyCount(**{**ROW, "value": "sms", "count": 1})]
     )
     assert squash_counters() == 9
     assert squash_counters() == 0
-    rows = sorted(DailyCount.objects.values_list("channel", "count", "squashed"))
+    rows = sorted(DailyCount.objects.values_list("value", "count", "squashed"))
     assert rows == [("sms", 1, True), ("web", 6, True)]
-    DailyCount.objects.create(day=day, metric=Metric.OPENED, channel="web", language="ru", count=1)
+    web(1).save()
     squash_counters()
-    assert sorted(DailyCount.objects.values_list("channel", "count")) == [("sms", 1), ("web", 7)]
+    assert sorted(DailyCount.objects.values_list("value", "count")) == [("sms", 1), ("web", 7)]
 
 
 def test_running_totals_never_reveal_a_small_increase() -> None:
@@ -131,19 +142,12 @@ def test_delay_buckets_and_quantiles() -> None:
 def test_public_totals_page_and_exports(anna: Account) -> None:
     from tests.analytics.conftest import signed_in
 
-    DailyCount.objects.create(
-        day=datetime.date(2026, 9, 3), metric=Metric.OPENED, channel="web", language="ru", count=40
-    )
-    DailyCount.objects.create(
-        day=datetime.date(2026, 10, 3), metric=Metric.OPENED, channel="web", language="ru", count=3
-    )
-    DailyCount.objects.create(
-        day=datetime.date(2026, 10, 9),
-        metric=Metric.REACHED,
-        key=CaseState.SURRENDERED,
-        channel="web",
-        language="ru",
-        count=6,
+    DailyCount.objects.bulk_create(
+        event_rows(datetime.date(2026, 9, 3), Metric.OPENED, channel="web", language="ru", count=40)
+        + event_rows(
+            datetime.date(2026, 10, 3), Metric.OPENED, channel="web", language="ru", count=3
+        )
+        + event_rows(datetime.date(2026, 10, 9), Metric.REACHED, CaseState.SURRENDERED, count=6)
     )
     client = signed_in(anna)
     html = client.get("/console/stats/public/").content.decode()

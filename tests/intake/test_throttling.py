@@ -3,6 +3,9 @@ limit the applicant gets a localised 429 page that keeps what was typed."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from django.test import Client, RequestFactory
 from pytest_django.fixtures import Settings as SettingsWrapper
@@ -55,8 +58,6 @@ def test_token_bucket_refuses_then_refills() -> None:
     wait = bucket.take(b"a")
     assert 0 < wait <= 0.1
     assert bucket.take(b"b") == 0  # another client has its own bucket
-    import time
-
     time.sleep(wait + 0.01)
     assert bucket.take(b"a") == 0
 
@@ -180,3 +181,45 @@ def test_malformed_receipts_spend_no_sign_in_token(
     for typed in ["123", "1234 5678 9012 345x", "0" * 15 + "1"]:
         assert post_form(client, "/en/inbox", {"receipt": typed}).status_code == 400
     assert post_form(client, "/en/inbox", {"receipt": receipt}).status_code == 303
+
+
+def _hold_in_thread(slots: throttling.Argon2Slots, release: threading.Event) -> threading.Thread:
+    holding = threading.Event()
+
+    def body() -> None:
+        with slots.hold():
+            holding.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=body)
+    thread.start()
+    assert holding.wait(5)
+    return thread
+
+
+def test_a_sign_in_that_would_wait_past_the_budget_is_refused_at_once() -> None:
+    slots = throttling.Argon2Slots(1, budget=0.5)
+    slots.typical = 0.3  # a slow machine: two derivations would take 0.6 s
+    release = threading.Event()
+    thread = _hold_in_thread(slots, release)
+    started = time.monotonic()
+    with pytest.raises(throttling.Busy), slots.hold():
+        pass
+    assert time.monotonic() - started < 0.1
+    release.set()
+    thread.join()
+    with slots.hold():  # free again
+        pass
+
+
+def test_a_sign_in_within_the_budget_waits_for_its_slot() -> None:
+    slots = throttling.Argon2Slots(1, budget=0.8)
+    slots.typical = 0.05
+    release = threading.Event()
+    thread = _hold_in_thread(slots, release)
+    threading.Timer(0.1, release.set).start()
+    started = time.monotonic()
+    with slots.hold():
+        waited = time.monotonic() - started
+    assert 0.05 < waited < 0.8
+    thread.join()

@@ -19,8 +19,9 @@ def test_strict_headers_on_every_response(client: Client, path: str, db: None) -
     assert "'unsafe-inline'" not in csp
     assert response.headers["X-Frame-Options"] == "DENY"
     # Public pages use same-origin so form posts carry a real Origin (see
-    # docs/decisions.md); neither policy ever sends a Referer to another site.
-    expected = "no-referrer" if path.startswith("/console/") else {"same-origin", "no-referrer"}
+    # docs/decisions.md); the console must, too (its every form is CSRF-checked).
+    # Neither policy ever sends a Referer to another site.
+    expected = "same-origin" if path.startswith("/console/") else {"same-origin", "no-referrer"}
     assert response.headers["Referrer-Policy"] in (
         expected if isinstance(expected, set) else {expected}
     )

@@ -18,7 +18,13 @@ from django.db.models import Min, Sum
 from django.utils import timezone
 
 from safepassage.analytics.buckets import bucket_key
-from safepassage.analytics.models import DailyCount, Metric, StateReached
+from safepassage.analytics.models import (
+    METRIC_DIMENSIONS,
+    DailyCount,
+    Dimension,
+    Metric,
+    StateReached,
+)
 from safepassage.cases.models import Case, Direction, Message
 from safepassage.cases.states import CaseState
 
@@ -39,16 +45,52 @@ def _day(moment: datetime.datetime | None) -> datetime.date:
     return timezone.localdate(moment or timezone.now())
 
 
-def count_case_opened(case: Case) -> None:
-    """Count a newly opened case under its day, first channel, language and campaign."""
-    DailyCount.objects.create(
-        day=_day(case.created_at),
-        metric=Metric.OPENED,
+def slices(
+    metric: str, *, channel: str, language: str, campaign_id: int | None
+) -> list[tuple[str, str]]:
+    """The (dimension, value) pairs one event of ``metric`` is counted under."""
+    values: dict[str, str] = {
+        Dimension.TOTAL: "",
+        Dimension.CHANNEL: channel,
+        Dimension.LANGUAGE: language,
+        Dimension.CAMPAIGN: "" if campaign_id is None else str(campaign_id),
+    }
+    return [(dim, values[dim]) for dim in METRIC_DIMENSIONS[metric]]
+
+
+def event_rows(
+    day: datetime.date,
+    metric: str,
+    key: str = "",
+    *,
+    channel: str = "",
+    language: str = "",
+    campaign_id: int | None = None,
+    count: int = 1,
+) -> list[DailyCount]:
+    """Counter rows for one event: one per breakdown the metric keeps."""
+    return [
+        DailyCount(day=day, metric=metric, key=key, dimension=dim, value=value, count=count)
+        for dim, value in slices(
+            metric, channel=channel, language=language, campaign_id=campaign_id
+        )
+    ]
+
+
+def _case_rows(day: datetime.date, metric: str, key: str, case: Case) -> list[DailyCount]:
+    return event_rows(
+        day,
+        metric,
+        key,
         channel=case.first_channel,
         language=case.language,
         campaign_id=case.campaign_id,
-        count=1,
     )
+
+
+def count_case_opened(case: Case) -> None:
+    """Count a newly opened case under its day, first channel, language and campaign."""
+    DailyCount.objects.bulk_create(_case_rows(_day(case.created_at), Metric.OPENED, "", case))
 
 
 def count_case_transition(
@@ -61,34 +103,15 @@ def count_case_transition(
     closure is counted under its reason.
     """
     day = _day(at or case.state_changed_at)
-    rows = [DailyCount(day=day, metric=Metric.TRANSITION, key=f"{previous}>{case.state}", count=1)]
+    rows = event_rows(day, Metric.TRANSITION, f"{previous}>{case.state}")
     if (
         case.state in FUNNEL_STATES
         and not StateReached.objects.filter(case_id=case.pk, state=case.state).exists()
     ):
         StateReached.objects.create(case_id=case.pk, state=case.state, day=day)
-        rows.append(
-            DailyCount(
-                day=day,
-                metric=Metric.REACHED,
-                key=case.state,
-                channel=case.first_channel,
-                language=case.language,
-                campaign_id=case.campaign_id,
-                count=1,
-            )
-        )
+        rows += _case_rows(day, Metric.REACHED, case.state, case)
     if case.state == CaseState.CLOSED:
-        rows.append(
-            DailyCount(
-                day=day,
-                metric=Metric.CLOSED,
-                key=case.close_reason,
-                channel=case.first_channel,
-                language=case.language,
-                count=1,
-            )
-        )
+        rows += event_rows(day, Metric.CLOSED, case.close_reason)
     DailyCount.objects.bulk_create(rows)
 
 
@@ -103,13 +126,8 @@ def first_inbound_at(case: Case) -> datetime.datetime:
 def count_first_response(case: Case, *, responded_at: datetime.datetime) -> None:
     """Count a case's first response in the delay bucket from its first inbound message."""
     delay = responded_at - first_inbound_at(case)
-    DailyCount.objects.create(
-        day=_day(responded_at),
-        metric=Metric.FIRST_RESPONSE,
-        key=bucket_key(delay),
-        channel=case.first_channel,
-        language=case.language,
-        count=1,
+    DailyCount.objects.bulk_create(
+        event_rows(_day(responded_at), Metric.FIRST_RESPONSE, bucket_key(delay))
     )
 
 
@@ -120,17 +138,25 @@ def count_case_attributed(case: Case, campaign: Campaign) -> None:
     Telegram chat whose ``/start`` code is attributed after the case opened, or a
     hotline operator's choice).  Its opening and funnel counts move with it.
     """
-    rows: list[DailyCount] = []
-    dims = {"channel": case.first_channel, "language": case.language}
     moves: list[tuple[datetime.date, str, str]] = [(_day(case.created_at), Metric.OPENED, "")]
     moves += [
         (day, Metric.REACHED, state)
         for day, state in StateReached.objects.filter(case_id=case.pk).values_list("day", "state")
     ]
+    rows: list[DailyCount] = []
     for day, metric, key in moves:
-        rows.append(DailyCount(day=day, metric=metric, key=key, count=-1, **dims))
         rows.append(
-            DailyCount(day=day, metric=metric, key=key, campaign_id=campaign.pk, count=1, **dims)
+            DailyCount(day=day, metric=metric, key=key, dimension=Dimension.CAMPAIGN, count=-1)
+        )
+        rows.append(
+            DailyCount(
+                day=day,
+                metric=metric,
+                key=key,
+                dimension=Dimension.CAMPAIGN,
+                value=str(campaign.pk),
+                count=1,
+            )
         )
     DailyCount.objects.bulk_create(rows)
 
@@ -151,7 +177,7 @@ def exclusive_counting() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_COUNTER_LOCK])
 
 
-GroupKey = tuple[datetime.date, str, str, str, str, int | None]
+GroupKey = tuple[datetime.date, str, str, str, str]
 
 
 def squash_counters(*, batch: int = SQUASH_BATCH) -> int:
@@ -166,9 +192,7 @@ def squash_counters(*, batch: int = SQUASH_BATCH) -> int:
         pending = list(
             DailyCount.objects.filter(squashed=False)
             .order_by("id")
-            .values_list(
-                "id", "day", "metric", "key", "channel", "language", "campaign_id", "count"
-            )[:batch]
+            .values_list("id", "day", "metric", "key", "dimension", "value", "count")[:batch]
         )
         if not pending:
             return 0
@@ -179,7 +203,7 @@ def squash_counters(*, batch: int = SQUASH_BATCH) -> int:
             old_ids.append(row_id)
         days = {key[0] for key in sums}
         squashed = DailyCount.objects.filter(squashed=True, day__in=days).values_list(
-            "id", "day", "metric", "key", "channel", "language", "campaign_id", "count"
+            "id", "day", "metric", "key", "dimension", "value", "count"
         )
         for row_id, *key_parts, count in squashed.iterator(chunk_size=5000):
             key = tuple(key_parts)
@@ -203,18 +227,19 @@ def _rows_from_sums(items: Iterable[tuple[GroupKey, int]]) -> list[DailyCount]:
             day=day,
             metric=metric,
             key=key,
-            channel=channel,
-            language=language,
-            campaign_id=campaign_id,
+            dimension=dimension,
+            value=value,
             count=count,
             squashed=True,
         )
-        for (day, metric, key, channel, language, campaign_id), count in items
+        for (day, metric, key, dimension, value), count in items
         if count != 0
     ]
 
 
-def total(metric: str, **filters: object) -> int:
-    """The sum of a metric's counters (over all days unless ``filters`` narrow it)."""
-    value = DailyCount.objects.filter(metric=metric, **filters).aggregate(n=Sum("count"))["n"]
-    return int(value or 0)
+def total(metric: str, dimension: str = Dimension.TOTAL, value: str = "", **filters: object) -> int:
+    """The sum of a metric's counters in one slice (all days unless ``filters`` narrow it)."""
+    found = DailyCount.objects.filter(
+        metric=metric, dimension=dimension, value=value, **filters
+    ).aggregate(n=Sum("count"))["n"]
+    return int(found or 0)

@@ -18,37 +18,56 @@ from django.db import models
 class Metric(models.TextChoices):
     """What a counter row counts.  ``key`` refines it (a state, a reason, a bucket)."""
 
-    OPENED = "opened", "Cases opened"  # dims: channel, language, campaign
-    REACHED = "reached", "Cases reaching a state for the first time"  # key=state; all dims
+    OPENED = "opened", "Cases opened"
+    REACHED = "reached", "Cases reaching a state for the first time"  # key=state
     TRANSITION = "transition", "State transitions"  # key="from>to"
-    CLOSED = "closed", "Closures"  # key=reason; dims: channel, language
+    CLOSED = "closed", "Closures"  # key=reason
     FIRST_RESPONSE = "first_response", "First responses by delay bucket"  # key=bucket
 
 
+class Dimension(models.TextChoices):
+    """Which breakdown a counter row belongs to (``value`` names the slice)."""
+
+    TOTAL = "total", "All"  # value ""
+    CHANNEL = "channel", "First channel"  # value: a Channel
+    LANGUAGE = "language", "Language"  # value: a language code
+    CAMPAIGN = "campaign", "Campaign"  # value: campaign id, "" for none
+
+
+# Which breakdowns each metric keeps.  One row per breakdown per event (not one row per
+# combination): a day holds at most a few hundred rows however many cases there are, so
+# reading two years stays fast; cross-tabulations the dashboard does not show are not
+# kept (and cannot leak through it).
+METRIC_DIMENSIONS: dict[str, tuple[str, ...]] = {
+    Metric.OPENED: (Dimension.TOTAL, Dimension.CHANNEL, Dimension.LANGUAGE, Dimension.CAMPAIGN),
+    Metric.REACHED: (Dimension.TOTAL, Dimension.CAMPAIGN),
+    Metric.TRANSITION: (Dimension.TOTAL,),
+    Metric.CLOSED: (Dimension.TOTAL,),
+    Metric.FIRST_RESPONSE: (Dimension.TOTAL,),
+}
+
+
 class DailyCount(models.Model):
-    """One counted event (or a squashed sum of them) on one day."""
+    """One counted event (or a squashed sum of them) on one day, in one breakdown."""
 
     day = models.DateField()
     metric = models.CharField(max_length=16, choices=Metric.choices)
     key = models.CharField(max_length=48, blank=True)
-    channel = models.CharField(max_length=16, blank=True)
-    language = models.CharField(max_length=8, blank=True)
-    # The campaign id, not a foreign key: counters must never block deleting or
-    # editing a campaign, and a missing campaign simply shows as "unknown".
-    campaign_id = models.BigIntegerField(null=True, blank=True)
+    dimension = models.CharField(max_length=16, choices=Dimension.choices)
+    value = models.CharField(max_length=24, blank=True)
     count = models.IntegerField()
     squashed = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
-            models.Index(fields=["metric", "day"], name="dailycount_metric_day"),
+            models.Index(fields=["metric", "dimension", "day"], name="dailycount_lookup"),
             models.Index(
                 fields=["id"], condition=models.Q(squashed=False), name="dailycount_unsquashed"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.metric}:{self.key} {self.count}"
+        return f"{self.day} {self.metric}:{self.key} {self.dimension}={self.value} {self.count}"
 
 
 class StateReached(models.Model):

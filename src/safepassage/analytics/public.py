@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from safepassage.analytics.models import DailyCount, Metric
+from safepassage.analytics.models import DailyCount, Dimension, Metric
 from safepassage.analytics.periods import Granularity, next_period, period_label, period_start
 from safepassage.analytics.suppression import THRESHOLD
 from safepassage.cases.states import CaseState
@@ -85,7 +85,7 @@ def publishable_running_totals(increments: Iterable[int]) -> list[RunningTotal]:
 
 def _daily(metric: str, end: datetime.date, **filters: object) -> dict[datetime.date, int]:
     rows = (
-        DailyCount.objects.filter(metric=metric, day__lte=end, **filters)
+        DailyCount.objects.filter(metric=metric, dimension=Dimension.TOTAL, day__lte=end, **filters)
         .values_list("day")
         .annotate(n=Sum("count"))
         .order_by()

@@ -21,7 +21,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from safepassage.analytics.buckets import bucket_key
-from safepassage.analytics.counters import FUNNEL_STATES, exclusive_counting
+from safepassage.analytics.counters import FUNNEL_STATES, exclusive_counting, slices
 from safepassage.analytics.models import DailyCount, Metric, StateReached
 from safepassage.audit.models import AuditEvent
 from safepassage.cases.models import Case, Direction
@@ -29,7 +29,7 @@ from safepassage.cases.states import CaseState
 
 CHUNK = 5000
 REBUILT_METRICS = tuple(Metric.values)
-Key = tuple[datetime.date, str, str, str, str, int | None]
+Key = tuple[datetime.date, str, str, str, str]
 
 
 @dataclass
@@ -54,34 +54,48 @@ class Tally:
     counts: dict[Key, int] = field(default_factory=lambda: defaultdict(int))
     reached: list[tuple[int, str, datetime.date]] = field(default_factory=list)
 
+    def _count(
+        self, day: datetime.date, metric: str, key: str, facts: CaseFacts | None = None
+    ) -> None:
+        found = (
+            slices(
+                metric,
+                channel=facts.channel,
+                language=facts.language,
+                campaign_id=facts.campaign_id,
+            )
+            if facts is not None
+            else slices(metric, channel="", language="", campaign_id=None)
+        )
+        for dimension, value in found:
+            self.counts[(day, metric, key, dimension, value)] += 1
+
     def add(self, facts: CaseFacts) -> None:
         """Count one case: its opening, transitions, funnel arrivals, closures, response."""
-        dims = (facts.channel, facts.language)
-        self.counts[(facts.opened_on, Metric.OPENED, "", *dims, facts.campaign_id)] += 1
+        self._count(facts.opened_on, Metric.OPENED, "", facts)
         seen: set[str] = set()
         for day, previous, state, reason in facts.transitions:
-            self.counts[(day, Metric.TRANSITION, f"{previous}>{state}", "", "", None)] += 1
+            self._count(day, Metric.TRANSITION, f"{previous}>{state}")
             if state in FUNNEL_STATES and state not in seen:
                 seen.add(state)
                 self.reached.append((facts.case_id, state, day))
-                self.counts[(day, Metric.REACHED, state, *dims, facts.campaign_id)] += 1
+                self._count(day, Metric.REACHED, state, facts)
             if state == CaseState.CLOSED:
-                self.counts[(day, Metric.CLOSED, reason, *dims, None)] += 1
+                self._count(day, Metric.CLOSED, reason)
         if facts.first_response_on is not None and facts.first_response_delay is not None:
             key = bucket_key(facts.first_response_delay)
-            self.counts[(facts.first_response_on, Metric.FIRST_RESPONSE, key, *dims, None)] += 1
+            self._count(facts.first_response_on, Metric.FIRST_RESPONSE, key)
 
     def rows(self) -> Iterator[DailyCount]:
         """The accumulated counts as squashed counter rows."""
-        for (day, metric, key, channel, language, campaign_id), count in self.counts.items():
+        for (day, metric, key, dimension, value), count in self.counts.items():
             if count:
                 yield DailyCount(
                     day=day,
                     metric=metric,
                     key=key,
-                    channel=channel,
-                    language=language,
-                    campaign_id=campaign_id,
+                    dimension=dimension,
+                    value=value,
                     count=count,
                     squashed=True,
                 )

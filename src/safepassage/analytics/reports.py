@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from safepassage.analytics.buckets import EDGES, quantile_from_buckets
 from safepassage.analytics.counters import FUNNEL_STATES
-from safepassage.analytics.models import DailyCount, Metric
+from safepassage.analytics.models import DailyCount, Dimension, Metric
 from safepassage.analytics.periods import Granularity, ReportRange, period_label, period_start
 from safepassage.analytics.public import CumulativeTable, cumulative_table
 from safepassage.analytics.suppression import THRESHOLD, Cell, SuppressedTable, suppress_table
@@ -27,7 +27,7 @@ from safepassage.campaigns.models import Campaign
 from safepassage.cases.states import CaseState, Channel, CloseReason
 
 TOP_CAMPAIGNS = 8
-NO_CAMPAIGN = "none"
+NO_CAMPAIGN = ""
 OTHER_CAMPAIGNS = "other"
 
 
@@ -80,27 +80,35 @@ class Report:
         }
 
 
-def _sums(
-    metric: str, rng: ReportRange, *dims: str
-) -> Iterable[tuple[datetime.date, tuple[object, ...], int]]:
+def _period_table(
+    metric: str, rng: ReportRange, dimension: str
+) -> tuple[list[datetime.date], dict[tuple[datetime.date, str], int]]:
+    """Counts of ``metric`` per period and slice of ``dimension``."""
     rows = (
-        DailyCount.objects.filter(metric=metric, day__gte=rng.start, day__lte=rng.end)
-        .values_list("day", *dims)
+        DailyCount.objects.filter(
+            metric=metric, dimension=dimension, day__gte=rng.start, day__lte=rng.end
+        )
+        .values_list("day", "value")
         .annotate(n=Sum("count"))
         .order_by()
     )
-    for day, *parts, count in rows:
-        yield day, tuple(parts), int(count or 0)
+    grid: dict[tuple[datetime.date, str], int] = defaultdict(int)
+    for day, value, count in rows:
+        grid[(period_start(day, rng.granularity), value)] += int(count or 0)
+    return rng.periods(), grid
 
 
-def _period_table(
-    metric: str, rng: ReportRange, dim: str
-) -> tuple[list[datetime.date], dict[tuple[datetime.date, object], int]]:
-    periods = rng.periods()
-    grid: dict[tuple[datetime.date, object], int] = defaultdict(int)
-    for day, (value,), count in _sums(metric, rng, dim):
-        grid[(period_start(day, rng.granularity), value)] += count
-    return periods, grid
+def _range_totals(metric: str, rng: ReportRange, dimension: str) -> dict[tuple[str, str], int]:
+    """Counts of ``metric`` over the whole range per (slice, key), summed in the database."""
+    rows = (
+        DailyCount.objects.filter(
+            metric=metric, dimension=dimension, day__gte=rng.start, day__lte=rng.end
+        )
+        .values_list("value", "key")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    return {(value, key): int(count or 0) for value, key, count in rows}
 
 
 def _table_by_period(
@@ -108,8 +116,8 @@ def _table_by_period(
     title: str,
     rng: ReportRange,
     periods: Sequence[datetime.date],
-    grid: dict[tuple[datetime.date, object], int],
-    columns: Sequence[tuple[object, str]],
+    grid: dict[tuple[datetime.date, str], int],
+    columns: Sequence[tuple[str, str]],
 ) -> SuppressedTable:
     return suppress_table(
         title=title,
@@ -125,8 +133,8 @@ def _language_name(code: str) -> str:
 
 def inquiries_by_channel(rng: ReportRange) -> SuppressedTable:
     """Cases opened per period and first channel."""
-    periods, grid = _period_table(Metric.OPENED, rng, "channel")
-    columns = [(value, str(label)) for value, label in Channel.choices]
+    periods, grid = _period_table(Metric.OPENED, rng, Dimension.CHANNEL)
+    columns = [(str(value), str(label)) for value, label in Channel.choices]
     return _table_by_period(
         title=_("Inquiries by channel"), rng=rng, periods=periods, grid=grid, columns=columns
     )
@@ -134,39 +142,43 @@ def inquiries_by_channel(rng: ReportRange) -> SuppressedTable:
 
 def inquiries_by_language(rng: ReportRange) -> SuppressedTable:
     """Cases opened per period and language (programme languages first)."""
-    periods, grid = _period_table(Metric.OPENED, rng, "language")
+    periods, grid = _period_table(Metric.OPENED, rng, Dimension.LANGUAGE)
     known = [code for code, _name in settings.PUBLIC_LANGUAGES]
-    seen = sorted({str(key) for _period, key in grid} - set(known))
+    seen = sorted({key for (_period, key), n in grid.items() if n} - set(known))
     columns = [(code, _language_name(code)) for code in [*known, *seen]]
     return _table_by_period(
         title=_("Inquiries by language"), rng=rng, periods=periods, grid=grid, columns=columns
     )
 
 
-def _campaign_codes(ids: Iterable[int]) -> dict[int, str]:
-    return dict(Campaign.objects.filter(pk__in=list(ids)).values_list("pk", "code"))
+def _campaign_codes(ids: Iterable[str]) -> dict[str, str]:
+    numbers = [int(value) for value in ids if value.isdigit()]
+    return {
+        str(pk): code
+        for pk, code in Campaign.objects.filter(pk__in=numbers).values_list("pk", "code")
+    }
 
 
 def inquiries_by_campaign(rng: ReportRange) -> SuppressedTable:
     """Cases opened per period and campaign: the busiest campaigns, others, and none."""
-    periods, raw = _period_table(Metric.OPENED, rng, "campaign_id")
-    totals: dict[object, int] = defaultdict(int)
-    for (_period, campaign_id), count in raw.items():
-        if campaign_id is not None:
-            totals[campaign_id] += count
-    ranked = sorted((cid for cid, count in totals.items() if count > 0), key=lambda c: -totals[c])
+    periods, raw = _period_table(Metric.OPENED, rng, Dimension.CAMPAIGN)
+    totals: dict[str, int] = defaultdict(int)
+    for (_period, campaign), count in raw.items():
+        if campaign:
+            totals[campaign] += count
+    ranked = sorted((c for c, n in totals.items() if n > 0), key=lambda c: (-totals[c], c))
     top = ranked[:TOP_CAMPAIGNS]
-    codes = _campaign_codes(int(str(cid)) for cid in top)
-    grid: dict[tuple[datetime.date, object], int] = defaultdict(int)
-    for (period, campaign_id), count in raw.items():
-        if campaign_id is None:
-            key: object = NO_CAMPAIGN
-        elif campaign_id in top:
-            key = campaign_id
+    codes = _campaign_codes(top)
+    grid: dict[tuple[datetime.date, str], int] = defaultdict(int)
+    for (period, campaign), count in raw.items():
+        if not campaign:
+            column = NO_CAMPAIGN
+        elif campaign in top:
+            column = campaign
         else:
-            key = OTHER_CAMPAIGNS
-        grid[(period, key)] += count
-    columns: list[tuple[object, str]] = [(cid, codes.get(int(str(cid)), "?")) for cid in top]
+            column = OTHER_CAMPAIGNS
+        grid[(period, column)] += count
+    columns: list[tuple[str, str]] = [(c, codes.get(c, "?")) for c in top]
     if len(ranked) > TOP_CAMPAIGNS:
         columns.append((OTHER_CAMPAIGNS, _("Other campaigns")))
     columns.append((NO_CAMPAIGN, _("No campaign")))
@@ -188,21 +200,21 @@ def campaign_outcomes(rng: ReportRange) -> SuppressedTable:
     Stages are not added up across a row (a surrendered case was also engaged), so the
     table has column totals only.
     """
-    counts: dict[tuple[object, str], int] = defaultdict(int)
-    for _day, (campaign_id,), count in _sums(Metric.OPENED, rng, "campaign_id"):
-        counts[(campaign_id, CaseState.NEW)] += count
-    for _day, (campaign_id, state), count in _sums(Metric.REACHED, rng, "campaign_id", "key"):
-        counts[(campaign_id, str(state))] += count
-    ids = sorted({cid for cid, _stage in counts if cid is not None}, key=lambda c: int(str(c)))
-    codes = _campaign_codes(int(str(cid)) for cid in ids)
-    rows: list[tuple[object, str]] = [(cid, codes.get(int(str(cid)), "?")) for cid in ids]
-    rows.append((None, _("No campaign")))
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for (campaign, _key), count in _range_totals(Metric.OPENED, rng, Dimension.CAMPAIGN).items():
+        counts[(campaign, CaseState.NEW)] += count
+    for (campaign, state), count in _range_totals(Metric.REACHED, rng, Dimension.CAMPAIGN).items():
+        counts[(campaign, state)] += count
+    ids = sorted({c for c, _stage in counts if c and counts[(c, _stage)]}, key=int)
+    codes = _campaign_codes(ids)
+    rows: list[tuple[str, str]] = [(c, codes.get(c, "?")) for c in ids]
+    rows.append(("", _("No campaign")))
     stages = _stage_labels()
     return suppress_table(
         title=_("Outcomes by campaign"),
-        row_labels=[label for _cid, label in rows],
+        row_labels=[label for _c, label in rows],
         column_labels=[label for _state, label in stages],
-        cells=[[max(counts.get((cid, state), 0), 0) for state, _l in stages] for cid, _l in rows],
+        cells=[[max(counts.get((c, state), 0), 0) for state, _l in stages] for c, _l in rows],
         row_totals=False,
     )
 
@@ -210,10 +222,10 @@ def campaign_outcomes(rng: ReportRange) -> SuppressedTable:
 def funnel(rng: ReportRange) -> SuppressedTable:
     """Cases opened, and cases reaching engaged → surrendered for the first time."""
     reached: dict[str, int] = defaultdict(int)
-    for _day, _dims, count in _sums(Metric.OPENED, rng):
+    for (_value, _key), count in _range_totals(Metric.OPENED, rng, Dimension.TOTAL).items():
         reached[CaseState.NEW] += count
-    for _day, (state,), count in _sums(Metric.REACHED, rng, "key"):
-        reached[str(state)] += count
+    for (_value, state), count in _range_totals(Metric.REACHED, rng, Dimension.TOTAL).items():
+        reached[state] += count
     stages = _stage_labels()
     return suppress_table(
         title=_("Funnel: cases reaching each stage"),
@@ -240,8 +252,8 @@ def _one_column(
 def closures(rng: ReportRange) -> SuppressedTable:
     """Cases closed in the range, by reason."""
     counts: dict[str, int] = defaultdict(int)
-    for _day, (reason,), count in _sums(Metric.CLOSED, rng, "key"):
-        counts[str(reason)] += count
+    for (_value, reason), count in _range_totals(Metric.CLOSED, rng, Dimension.TOTAL).items():
+        counts[reason] += count
     rows = [(value, str(label)) for value, label in CloseReason.choices]
     return _one_column(_("Closures by reason"), _("Cases"), rows, counts)
 
@@ -257,8 +269,19 @@ def wishes() -> SuppressedTable:
 def response_times(rng: ReportRange) -> ResponseTimes:
     """Median and p90 time to first response per period (from the delay buckets)."""
     buckets: dict[datetime.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for day, (bucket,), count in _sums(Metric.FIRST_RESPONSE, rng, "key"):
-        buckets[period_start(day, rng.granularity)][str(bucket)] += count
+    counted = (
+        DailyCount.objects.filter(
+            metric=Metric.FIRST_RESPONSE,
+            dimension=Dimension.TOTAL,
+            day__gte=rng.start,
+            day__lte=rng.end,
+        )
+        .values_list("day", "key")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    for day, bucket, count in counted:
+        buckets[period_start(day, rng.granularity)][bucket] += int(count or 0)
     periods = rng.periods()
     answered = suppress_table(
         title="answered",

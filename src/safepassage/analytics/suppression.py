@@ -141,11 +141,7 @@ def _vertices(edge: EdgeKey) -> tuple[str, str]:
 
 def _bridges(edges: set[EdgeKey]) -> list[EdgeKey]:
     """Bridges of the graph whose edges are ``edges`` (iterative Tarjan)."""
-    adjacency: dict[str, list[tuple[str, EdgeKey]]] = {}
-    for edge in edges:
-        a, b = _vertices(edge)
-        adjacency.setdefault(a, []).append((b, edge))
-        adjacency.setdefault(b, []).append((a, edge))
+    adjacency = _adjacency(edges)
     order: dict[str, int] = {}
     low: dict[str, int] = {}
     found: list[EdgeKey] = []
@@ -181,18 +177,27 @@ def _bridges(edges: set[EdgeKey]) -> list[EdgeKey]:
     return found
 
 
-def _cheapest_cycle_path(
-    bridge: EdgeKey, hidden: set[EdgeKey], cost: dict[EdgeKey, float]
-) -> list[EdgeKey] | None:
-    """Shown edges to hide so ``bridge`` lies on a cycle (Dijkstra between its ends)."""
-    start, goal = _vertices(bridge)
-    adjacency: dict[str, list[tuple[str, EdgeKey]]] = {}
-    for edge in cost.keys() | hidden:
-        if edge == bridge or (edge not in hidden and edge not in cost):
-            continue
+Adjacency = dict[str, list[tuple[str, EdgeKey]]]
+
+
+def _adjacency(edges: set[EdgeKey]) -> Adjacency:
+    adjacency: Adjacency = {}
+    for edge in edges:
         a, b = _vertices(edge)
         adjacency.setdefault(a, []).append((b, edge))
         adjacency.setdefault(b, []).append((a, edge))
+    return adjacency
+
+
+def _cheapest_cycle_path(
+    bridge: EdgeKey, hidden: set[EdgeKey], cost: dict[EdgeKey, float], adjacency: Adjacency
+) -> list[EdgeKey] | None:
+    """Shown edges to hide so ``bridge`` lies on a cycle (Dijkstra between its ends).
+
+    ``adjacency`` holds every edge that is hidden or may be hidden; an edge's current
+    state is read from ``hidden`` (cost 0) and ``cost``.
+    """
+    start, goal = _vertices(bridge)
     best: dict[str, float] = {start: 0.0}
     came: dict[str, tuple[str, EdgeKey]] = {}
     queue: list[tuple[float, str]] = [(0.0, start)]
@@ -203,6 +208,8 @@ def _cheapest_cycle_path(
         if distance > best.get(vertex, float("inf")):
             continue
         for nxt, edge in adjacency.get(vertex, []):
+            if edge == bridge:
+                continue
             step = 0.0 if edge in hidden else cost[edge]
             if distance + step < best.get(nxt, float("inf")):
                 best[nxt] = distance + step
@@ -261,12 +268,14 @@ def suppression_pattern(
         for edge in published
         if values[edge] > 0 and edge not in hidden
     }
+    # Every edge that is or may become hidden; built once, states read from the sets.
+    adjacency = _adjacency(hidden | cost.keys())
     for _round in range(n_rows * n_cols + n_rows + n_cols + 2):
         exposed = [edge for edge in _bridges(hidden) if edge in published]
         if not exposed:
             break
         for bridge in sorted(exposed):
-            path = _cheapest_cycle_path(bridge, hidden, cost)
+            path = _cheapest_cycle_path(bridge, hidden, cost, adjacency)
             if path is None:  # pragma: no cover - a non-zero count always has its totals
                 raise RuntimeError("no complementary cells available")
             for edge in path:

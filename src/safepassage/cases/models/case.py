@@ -79,6 +79,14 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["state", "language", "waiting_since"]),
             models.Index(fields=["assigned_to", "state"]),
+            # The language queues: open cases only (a few percent of all), by language,
+            # who holds them and how long they have waited; serves the queue rows and
+            # the unassigned counts without touching closed history.
+            models.Index(
+                fields=["language", "assigned_to", "waiting_since"],
+                condition=models.Q(state__in=["new", "engaged", "verified", "planning"]),
+                name="case_open_queue",
+            ),
         ]
 
     def __str__(self) -> str:

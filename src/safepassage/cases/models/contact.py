@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from safepassage.cases.states import Channel
 from safepassage.crypto.fields import BlindIndexField, SealedField
 
 
 class Relation(models.TextChoices):
-    SELF = "self", "The person himself"
-    RELATIVE = "relative", "A relative or friend"
-    UNKNOWN = "unknown", "Unknown"
+    SELF = "self", _("The person himself")
+    RELATIVE = "relative", _("A relative or friend")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class Contact(models.Model):

@@ -14,6 +14,25 @@ from safepassage.crypto.sealing import seal
 from safepassage.worker.web import current_case, reopen_or_renew
 
 DEFAULT_BOT_LANGUAGE = "ru"
+_SESSION_COLUMNS = (
+    *(f.name for f in ChatSession._meta.concrete_fields),
+    *(f"contact__{name}" for name in ("id", "case_id", "channel", "language", "relation")),
+    *(
+        f"contact__case__{name}"
+        for name in (
+            "id",
+            "reference",
+            "state",
+            "close_reason",
+            "language",
+            "inquiry_type",
+            "merged_into_id",
+            "campaign_id",
+            "risk_flags",
+            "version",
+        )
+    ),
+)
 
 
 def bot_languages() -> list[str]:
@@ -52,11 +71,15 @@ def get_session(instance: ChannelInstance, identity: str, *, hint: str = "") -> 
     else the instance's default language.
     """
     index = identity_index(instance, identity)
-    session = (
+    # One query for session, contact and case, with only the columns the worker reads
+    # (the case's sealed identity fields stay in the database): this runs per message.
+    found = list(
         ChatSession.objects.select_related("contact__case")
+        .only(*_SESSION_COLUMNS)
         .filter(instance=instance, identity_index=index)
-        .first()
+        .order_by()[:1]
     )
+    session = found[0] if found else None
     if session is not None:
         if not session.language_chosen and not session.language and supported_language(hint):
             session.language = supported_language(hint)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -49,6 +49,7 @@ def handle_provider_envelope(envelope: InboundEnvelope, data: dict[str, Any]) ->
 
 
 _INSTANCE_SECONDS = 30.0
+_SESSION_TOUCH = timedelta(minutes=1)
 _instances: dict[int, tuple[float, ChannelInstance | None]] = {}
 
 
@@ -119,7 +120,9 @@ def receive_message(
     )
     if event.media:
         attach_media(message, instance, event.media)
-    ChatSession.objects.filter(pk=session.pk).update(last_inbound_at=received_at)
+    if session.last_inbound_at is None or received_at - session.last_inbound_at > _SESSION_TOUCH:
+        # Minute precision is plenty for the 24-hour window; a burst costs one write.
+        ChatSession.objects.filter(pk=session.pk).update(last_inbound_at=received_at)
     channel_type = get_type(instance.channel_type)
     auto_reply = instance.config.get(
         "auto_reply", channel_type.auto_reply_default if channel_type else False
