@@ -35,14 +35,18 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SAFEPASSAGE = [sys.executable, "-m", "safepassage"]
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 TEXTS = {
     "ru": [
         "Здравствуйте, я хочу сдаться в плен. Что мне делать?",
         "Нас трое, мы под Курском, связь плохая",
         "Пишу за брата, его мобилизовали месяц назад",
     ],
-    "ko": ["항복하고 싶습니다. 어떻게 해야 합니까?", "우리 부대는 쿠르스크에 있습니다", "살고 싶어요"],
+    "ko": [
+        "항복하고 싶습니다. 어떻게 해야 합니까?",
+        "우리 부대는 쿠르스크에 있습니다",
+        "살고 싶어요",
+    ],
     "uk": ["Доброго дня, мій брат у полоні, як дізнатися де він?", "Дякую, чекатиму на відповідь"],
     "en": ["Hello, I want to surrender. How do I reach you safely?", "Thank you, I will wait"],
 }
@@ -64,7 +68,13 @@ def _update(update_id: int, chat_id: int, message_id: int, rng: random.Random) -
         message["text"] = "/start LEAF24"
     elif roll < 0.10:
         message["photo"] = [
-            {"file_id": f"AgACAgI{update_id}", "file_unique_id": "u", "file_size": 50000, "width": 1280, "height": 960}
+            {
+                "file_id": f"AgACAgI{update_id}",
+                "file_unique_id": "u",
+                "file_size": 50000,
+                "width": 1280,
+                "height": 960,
+            }
         ]
         message["caption"] = rng.choice(TEXTS[language])
     else:
@@ -85,7 +95,9 @@ def _bodies(count: int, chats: int, seed: int = 7) -> list[bytes]:
 # --- load generator -----------------------------------------------------------------------
 
 
-async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> int:
+async def _exchange(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+) -> int:
     writer.write(request)
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])
@@ -251,7 +263,9 @@ def _worker_phase(limit: int) -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
@@ -280,7 +294,10 @@ def _bench(tmp: Path, args: argparse.Namespace) -> int:
         "SAFEPASSAGE_KEY_PASSPHRASE": secrets.token_urlsafe(24),
         "SAFEPASSAGE_LOG_LEVEL": "WARNING",
     }
-    console_env = env | {"SAFEPASSAGE_KEY_FILE": str(tmp / "keys.json"), "SAFEPASSAGE_ROLE": "worker"}
+    console_env = env | {
+        "SAFEPASSAGE_KEY_FILE": str(tmp / "keys.json"),
+        "SAFEPASSAGE_ROLE": "worker",
+    }
     _run([*SAFEPASSAGE, "keys", "init", "--public-out", str(tmp / "public.json")], console_env)
     if args.database_url:
         # A given database is emptied first: the figures assume a fresh one.
@@ -300,7 +317,16 @@ def _bench(tmp: Path, args: argparse.Namespace) -> int:
 
     intake_env = env | {"SAFEPASSAGE_PUBLIC_KEY_FILE": str(tmp / "public.json")}
     server = subprocess.Popen(
-        [*SAFEPASSAGE, "serve", "--role", "intake", "--port", str(port), "--workers", str(args.workers)],
+        [
+            *SAFEPASSAGE,
+            "serve",
+            "--role",
+            "intake",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+        ],
         env=intake_env,
         stdout=subprocess.DEVNULL,
     )
@@ -350,7 +376,11 @@ def _bench(tmp: Path, args: argparse.Namespace) -> int:
         f"({worker['envelopes']} timed; "
         f"{worker['cases']} cases, {worker['messages']} inbound messages; {worker['statuses']})"
     )
-    ok = stored == acknowledged and result["errors"] == 0 and worker["statuses"].get("failed", 0) == 0
+    ok = (
+        stored == acknowledged
+        and result["errors"] == 0
+        and worker["statuses"].get("failed", 0) == 0
+    )
     load = os.getloadavg()[0]
     print(
         f"targets (CPU-normalised; load average {load:.1f} on {os.cpu_count()} CPUs): "

@@ -279,7 +279,8 @@ def _bench(tmp: Path, args: argparse.Namespace) -> int:
     params = load_public_keyfile(tmp / "public.json").receipt_params
     print(
         f"intake bench: {args.workers} granian workers, SQLite (WAL), {os.cpu_count()} CPUs; "
-        f"receipt Argon2id t={params.opslimit}, {params.memlimit // 2**20} MiB"
+        f"receipt Argon2id t={params.opslimit}, {params.memlimit // 2**20} MiB; "
+        f"load average before: {os.getloadavg()[0]:.1f}"
     )
 
     intake_env = env | {
@@ -350,6 +351,8 @@ def _bench(tmp: Path, args: argparse.Namespace) -> int:
         (stored,) = db.execute("SELECT count(*) FROM intake_inboundenvelope").fetchone()
     lost = acknowledged - stored
     print(f"\nacknowledged {acknowledged}, stored {stored} envelopes: {lost} lost; {errors} errors")
+    # The machine may be shared: figures mean little if something else was busy.
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
     return 1 if lost or errors else 0
 
 

@@ -158,3 +158,43 @@ def test_public_totals_page_and_exports(anna: Account) -> None:
     assert "2026-10,—,6" in csv_text
     data = client.get("/console/stats/public/?format=json").json()
     assert data["rows"][1]["inquiries"] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_folds_never_double_a_count() -> None:
+    import threading
+
+    from django.db import connection
+
+    day = datetime.date(2026, 5, 1)
+    rows = [
+        DailyCount(
+            day=day + datetime.timedelta(days=n % 7),
+            metric=Metric.OPENED,
+            dimension=Dimension.LANGUAGE,
+            value=("ru", "ko", "uk")[n % 3],
+            count=1,
+        )
+        for n in range(3000)
+    ]
+    DailyCount.objects.bulk_create(rows)
+    errors: list[BaseException] = []
+
+    def fold() -> None:
+        try:
+            while squash_counters(batch=400):
+                pass
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=fold) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert total(Metric.OPENED, Dimension.LANGUAGE, "ru") == 1000
+    assert DailyCount.objects.filter(squashed=False).count() == 0
+    assert DailyCount.objects.count() == 21  # 7 days × 3 languages

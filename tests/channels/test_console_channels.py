@@ -26,7 +26,7 @@ from safepassage.crypto.keys import Keyring
 from safepassage.crypto.sealing import seal
 from tests.console.helpers import force_verified_login
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.channels.console_urls")]
+pytestmark = pytest.mark.django_db
 BOT_TOKEN = "987654321:AAEsecretsecretsecretsecretsecret12"
 
 

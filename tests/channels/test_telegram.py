@@ -3,6 +3,8 @@ in production, outbound calls answered by a loopback Bot API."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pytest_django.live_server_helper import LiveServer
 
@@ -160,6 +162,35 @@ def test_start_with_code_attributes_campaign_and_greets_without_opening_a_case(
     case = Case.objects.get()
     assert case.campaign == campaign
     assert case.language == "ko"
+    from safepassage.campaigns.models import Attribution
+
+    assert Attribution.objects.get(case=case).via == "telegram_start"
+
+
+def test_start_code_after_the_case_exists_attributes_it(
+    telegram: Channel, live_server: LiveServer
+) -> None:
+    campaign = Campaign.objects.create(code="RADIO7", title="Radio spot")
+    send_update(live_server, telegram, payloads.tg_message(5551099, text="Хочу сдаться"))
+    run_worker()
+    send_update(live_server, telegram, payloads.tg_message(5551099, text="/start RADIO7"))
+    run_worker()
+    assert Case.objects.get().campaign == campaign
+
+
+def test_follow_up_message_costs_a_bounded_number_of_queries(
+    telegram: Channel, live_server: LiveServer, django_assert_max_num_queries: Any
+) -> None:
+    from safepassage.worker.envelopes import process_pending
+
+    send_update(live_server, telegram, payloads.tg_message(5551098, text="Первое сообщение"))
+    run_worker()
+    send_update(
+        live_server, telegram, payloads.tg_message(5551098, text="Второе сообщение, подробнее")
+    )
+    with django_assert_max_num_queries(14):
+        assert process_pending() == 1
+    assert Message.objects.filter(direction=Direction.INBOUND).count() == 2
 
 
 def test_bot_never_echoes_what_the_person_wrote(

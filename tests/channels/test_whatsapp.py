@@ -264,3 +264,31 @@ def test_provider_window_error_is_shown_not_retried(
         if c.json().get("text", {}).get("body") == "Hello again"
     ]
     assert len(attempts) == 1
+
+
+def test_campaign_code_typed_in_a_first_message_is_attributed(
+    whatsapp: Channel, live_server: LiveServer
+) -> None:
+    from safepassage.campaigns.models import Attribution, Campaign
+
+    campaign = Campaign.objects.create(code="KURSK24", title="Kursk leaflet")
+    notify(
+        live_server,
+        whatsapp,
+        payloads.wa_text(WA_ID, "Здравствуйте, код с листовки kursk24, хочу жить"),
+    )
+    run_worker()
+    case = Case.objects.get()
+    assert case.campaign == campaign
+    assert Attribution.objects.get(case=case).via == "message_code"
+
+
+def test_ordinary_words_are_not_taken_for_codes(whatsapp: Channel, live_server: LiveServer) -> None:
+    from safepassage.campaigns.models import Attribution
+
+    notify(
+        live_server, whatsapp, payloads.wa_text(WA_ID, "Hello, my unit is 3rd company, B24 sector")
+    )
+    run_worker()
+    assert Case.objects.get().campaign is None
+    assert not Attribution.objects.exists()

@@ -221,3 +221,40 @@ def test_campaign_code_reaches_the_envelope(client: Client, installed_keys: Keyr
     assert InboundEnvelope.objects.count() == 1
     run_worker(installed_keys)
     assert Case.objects.get().campaign == campaign
+
+
+def _luminance(hex_colour: str) -> float:
+    digits = hex_colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(one: str, two: str) -> float:
+    high, low = sorted([_luminance(one), _luminance(two)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_stylesheet_colours_meet_wcag_aa_contrast() -> None:
+    found = finders.find("intake/site.css")
+    css = Path(str(found)).read_text()
+    rules = re.findall(r"([^{}]+)\{([^}]*)\}", css)
+    checked = 0
+    for selector, body in rules:
+        text = re.search(r"(?:^|;)color:(#[0-9a-f]{3,6})", body)
+        background = re.search(r"background:(#[0-9a-f]{3,6})", body)
+        if text is None:
+            continue
+        against = background.group(1) if background else "#fff"
+        assert _contrast(text.group(1), against) >= 4.5, selector
+        checked += 1
+    # Notes and conversation bubbles: body text on their tinted backgrounds.
+    for tint in re.findall(r"background:(#[0-9a-f]{3,6})", css):
+        if tint not in {"#9b1c1c", "#0a3a8c"}:
+            assert _contrast("#111", tint) >= 4.5, tint
+    outline = re.search(r"outline:3px solid (#[0-9a-f]{3,6})", css)
+    assert outline is not None
+    assert _contrast(outline.group(1), "#fff") >= 3  # focus ring visible on the page
+    assert checked >= 5

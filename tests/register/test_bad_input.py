@@ -216,7 +216,8 @@ def test_a_capture_card_needs_the_art17_identity(personas: dict[str, Account]) -
     )
     assert isinstance(error, IdentityIncomplete)
     assert error.missing == ["first_names", "rank", "date_of_birth", "service_number"]
-    assert "First names" in str(error) and "Rank" in str(error)
+    assert "First names" in str(error)
+    assert "Rank" in str(error)
     assert record.cards.get().status == "due"  # still owed, untouched
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pypdf
-import pypdfium2 as pdfium
+import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
 from PIL import Image
 
@@ -66,7 +66,8 @@ def _fonts(pdf: bytes) -> set[str]:
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     names = set()
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"]
+        for font in resources["/Font"].values():
             names.add(str(font.get_object()["/BaseFont"]))
     return names
 

@@ -88,7 +88,7 @@ def test_export_verifies_with_the_public_key_and_tampering_does_not(
     public = verify_key_pem(programme_verify_key())
     assert verify_bureau_export(data, signature, public)
     assert verify_bureau_export(data, signature, bytes(installed_keys.signing_key.verify_key))
-    tampered = data.replace("not_exchanged".encode(), "return_in_exchange".encode())
+    tampered = data.replace(b"not_exchanged", b"return_in_exchange")
     assert tampered != data
     assert not verify_bureau_export(tampered, signature, public)
     assert not verify_bureau_export(data + b" ", signature, public)
@@ -104,7 +104,7 @@ def test_a_malformed_verify_key_is_an_error_not_a_pass(
     record: CapturedPerson, personas: dict[str, Account]
 ) -> None:
     data, signature = signed_bureau_export(_approved(personas))
-    with pytest.raises(ValueError, match="32 bytes|base64"):
+    with pytest.raises(ValueError, match=r"32 bytes|base64"):
         verify_bureau_export(data, signature, "not a key")
 
 

@@ -30,6 +30,7 @@ def test_surrender_opens_a_record_linked_to_the_case(personas: dict[str, Account
     case = surrendered_case(personas["kim"])
     record = CapturedPerson.objects.get(case=case)
     assert record.number.startswith("R-")
+    assert case.state_changed_at is not None
     assert record.capture_date == case.state_changed_at.date()
     assert record.card_language == "ko"
     # Linked, not a copy: nothing of the case's identity is carried over.

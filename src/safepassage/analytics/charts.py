@@ -44,20 +44,32 @@ class Series:
     values: Sequence[float | None]
 
 
-def nice_ceiling(value: float) -> float:
-    """A round axis maximum at or above ``value`` (1, 2, 2.5, 5 × a power of ten)."""
+def nice_step(value: float) -> float:
+    """A round tick step at or above ``value``: 1, 2 or 5 times a power of ten."""
     if value <= 0:
         return 1.0
     power = 10.0 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 2, 5, 10):
         if value <= step * power:
             return float(step * power)
     return float(10 * power)  # pragma: no cover - the loop always returns
 
 
+def axis_scale(largest: float, ticks: int = 4) -> tuple[float, float]:
+    """(axis maximum, tick step) for data up to ``largest``: whole, round steps."""
+    step = max(nice_step(largest / ticks), 1.0)
+    return step * max(math.ceil(largest / step), 1), step
+
+
+def text_width(text: str, size: float) -> float:
+    """Rough rendered width of ``text`` at ``size`` px (Hangul and CJK are wide)."""
+    return sum(size * (1.0 if ord(char) >= 0x1100 else 0.6) for char in text)
+
+
 def _number(value: float) -> str:
     if value >= 10_000:
-        return f"{value / 1000:.0f}k"
+        thousands = value / 1000
+        return f"{thousands:.0f}k" if thousands == int(thousands) else f"{thousands:.1f}k"
     if value == int(value):
         return f"{int(value)}"
     return f"{value:.1f}"
@@ -77,12 +89,15 @@ def _open(title: str, description: str, height: int = HEIGHT) -> tuple[list[str]
     return parts, uid
 
 
-def _y_axis(parts: list[str], top: float, y_title: str, plot_h: float, ymax: float) -> None:
+def _y_axis(
+    parts: list[str], top: float, y_title: str, plot_h: float, ymax: float, step: float
+) -> None:
     left = MARGIN_LEFT
     right = WIDTH - MARGIN_RIGHT
-    for k in range(5):
-        value = ymax * k / 4
-        y = top + plot_h - plot_h * k / 4
+    bottom = top + plot_h
+    for k in range(round(ymax / step) + 1):
+        value = step * k
+        y = bottom - plot_h * value / ymax
         parts.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" '
             f'stroke="{"#1d2330" if k == 0 else "#d7dce4"}" stroke-width="1"/>'
@@ -115,10 +130,15 @@ def _x_axis(
     )
 
 
-def _legend(parts: list[str], series: Sequence[Series], *, lines: bool) -> None:
-    x = MARGIN_LEFT
-    y = 34
+def _legend(parts: list[str], series: Sequence[Series], *, lines: bool) -> float:
+    """Draw the legend under the title, wrapping onto more rows; return its bottom."""
+    x = float(MARGIN_LEFT)
+    y = 38.0
     for index, item in enumerate(series):
+        label = item.name[:28]
+        width = 30 + text_width(label, 11)
+        if x + width > WIDTH - MARGIN_RIGHT and x > MARGIN_LEFT:
+            x, y = float(MARGIN_LEFT), y + 16
         colour = PALETTE[index % len(PALETTE)]
         if lines:
             dash = DASHES[index % len(DASHES)]
@@ -129,14 +149,12 @@ def _legend(parts: list[str], series: Sequence[Series], *, lines: bool) -> None:
             )
         else:
             parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{colour}"/>')
-        label = item.name[:24]
         parts.append(
             f'<text x="{x + 22}" y="{y}" font-size="11" fill="#1d2330" {FONT}>'
             f"{escape(label)}</text>"
         )
-        x += 30 + 7 * len(label)
-        if x > WIDTH - 120:
-            break
+        x += width
+    return y + 8
 
 
 def _description(base: str, series: Sequence[Series]) -> str:
@@ -151,15 +169,16 @@ def stacked_bars(
 ) -> str:
     """Vertical bars per label, one coloured segment per series, stacked."""
     parts, _uid = _open(title, _description(f"{title}: {x_title} / {y_title}.", series))
-    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    top = max(_legend(parts, series, lines=False), float(MARGIN_TOP))
+    plot_h = HEIGHT - top - MARGIN_BOTTOM
     plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-    totals = [sum(item.values[i] or 0 for item in series) for i in range(len(labels))] or [0.0]
-    ymax = nice_ceiling(max(totals))
-    _y_axis(parts, MARGIN_TOP, y_title, plot_h, ymax)
+    totals = [sum(item.values[i] or 0 for item in series) for i in range(len(labels))]
+    ymax, step = axis_scale(max(totals, default=0))
+    _y_axis(parts, top, y_title, plot_h, ymax, step)
     slot = plot_w / max(len(labels), 1)
     bar = max(slot * 0.72, 1.0)
     centre = [MARGIN_LEFT + slot * (i + 0.5) for i in range(len(labels))]
-    bottom = MARGIN_TOP + plot_h
+    bottom = top + plot_h
     for i, label in enumerate(labels):
         base = float(bottom)
         for index, item in enumerate(series):
@@ -175,7 +194,6 @@ def stacked_bars(
                 f"{escape(item.name)}: {_number(value)}</title></rect>"
             )
     _x_axis(parts, labels, x_title, centre, bottom)
-    _legend(parts, series, lines=False)
     parts.append("</svg>")
     return "".join(parts)
 
@@ -185,14 +203,15 @@ def line_chart(
 ) -> str:
     """One line per series; a hidden value breaks the line rather than joining across it."""
     parts, _uid = _open(title, _description(f"{title}: {x_title} / {y_title}.", series))
-    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    top = max(_legend(parts, series, lines=True), float(MARGIN_TOP))
+    plot_h = HEIGHT - top - MARGIN_BOTTOM
     plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     values = [v for item in series for v in item.values if v is not None]
-    ymax = nice_ceiling(max(values, default=0))
-    _y_axis(parts, MARGIN_TOP, y_title, plot_h, ymax)
+    ymax, step = axis_scale(max(values, default=0))
+    _y_axis(parts, top, y_title, plot_h, ymax, step)
     slot = plot_w / max(len(labels), 1)
     centre = [MARGIN_LEFT + slot * (i + 0.5) for i in range(len(labels))]
-    bottom = MARGIN_TOP + plot_h
+    bottom = top + plot_h
     for index, item in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
         dash = DASHES[index % len(DASHES)]
@@ -213,7 +232,6 @@ def line_chart(
             for x, y in segment:
                 parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"/>')
     _x_axis(parts, labels, x_title, centre, bottom)
-    _legend(parts, series, lines=True)
     parts.append("</svg>")
     return "".join(parts)
 
@@ -228,7 +246,8 @@ def horizontal_bars(
     parts, _uid = _open(title, description, height=height)
     left = 190
     plot_w = WIDTH - left - 80
-    xmax = nice_ceiling(max((v for v in values if v is not None), default=0))
+    hidden = _("hidden")
+    xmax, _step = axis_scale(max((v for v in values if v is not None), default=0))
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = MARGIN_TOP + i * row_h
         parts.append(
@@ -238,7 +257,7 @@ def horizontal_bars(
         if value is None:
             parts.append(
                 f'<text x="{left + 4}" y="{y + 19}" font-size="12" fill="#5b6475" {FONT}>'
-                f"{escape(_('hidden'))}</text>"
+                f"{escape(hidden)}</text>"
             )
             continue
         width = plot_w * value / xmax

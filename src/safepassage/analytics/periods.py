@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 MAX_RANGE_DAYS = 732  # two years, leap day included
 MAX_DAILY_DAYS = 92
-EARLIEST = datetime.date(2022, 1, 1)
+EARLIEST = datetime.date(2000, 1, 1)  # catches a mistyped year (0026, 1926)
 
 
 class Granularity(enum.StrEnum):
@@ -90,7 +90,8 @@ def make_range(
         )
     if start < EARLIEST:
         raise RangeError(
-            _("There are no figures before %(date)s.") % {"date": EARLIEST.isoformat()}
+            _("%(date)s is before %(earliest)s; check the year.")
+            % {"date": start.isoformat(), "earliest": EARLIEST.isoformat()}
         )
     if end > today:
         raise RangeError(_("The range cannot end in the future."))

@@ -26,7 +26,7 @@ from safepassage.analytics.wishes import current_wishes
 from safepassage.campaigns.models import Campaign
 from safepassage.cases.states import CaseState, Channel, CloseReason
 
-TOP_CAMPAIGNS = 8
+TOP_CAMPAIGNS = 6  # + "other" + "none" = the 8 colours of the palette
 NO_CAMPAIGN = ""
 OTHER_CAMPAIGNS = "other"
 

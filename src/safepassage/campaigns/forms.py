@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.campaigns.domain import CampaignData, CampaignRefused
@@ -14,9 +16,14 @@ from safepassage.campaigns.models import Campaign, Medium
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _appeal_label(name: str) -> str:
+    return gettext("Leaflet appeal in %(language)s (optional)") % {"language": name}
+
+
 def _appeal_field(name: str) -> forms.CharField:
     return forms.CharField(
-        label=_("Leaflet appeal in %(language)s (optional)") % {"language": name},
+        # Translated when the form is drawn, in the reader's language, not at import.
+        label=lazy(_appeal_label, str)(name),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

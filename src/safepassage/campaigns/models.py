@@ -26,11 +26,11 @@ def validate_code(value: str) -> None:
 
 
 class Medium(models.TextChoices):
-    VIDEO = "video", "Video"
-    TEXT = "text", "Text"
-    LEAFLET = "leaflet", "Leaflet"
-    RADIO = "radio", "Radio"
-    SOCIAL = "social", "Social post"
+    VIDEO = "video", _("Video")
+    TEXT = "text", _("Text")
+    LEAFLET = "leaflet", _("Leaflet")
+    RADIO = "radio", _("Radio")
+    SOCIAL = "social", _("Social post")
 
 
 class Campaign(models.Model):

@@ -169,5 +169,8 @@ class CallbackForm(forms.Form):
         label=_("Call back at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     note = forms.CharField(
-        label=pgettext_lazy("call-back", "Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("call-back", "Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

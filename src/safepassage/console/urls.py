@@ -8,11 +8,14 @@ from django.urls import URLPattern, URLResolver, include, path
 from safepassage.console.views import accounts, audit, auth, home
 
 app_name = "console"
-# Queues, cases, search, supervision; channels and hotline; the analyst dashboard.
+# Queues, cases, search, supervision; channels and hotline; the analyst dashboard;
+# campaigns; the captured-person register.
 EXTRA_URL_MODULES = (
     "safepassage.console.urls_cases",
     "safepassage.console.urls_channels",
     "safepassage.console.urls_stats",
+    "safepassage.console.urls_campaigns",
+    "safepassage.console.urls_register",
 )
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", home.home, name="home"),

@@ -4,8 +4,17 @@
 from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from safepassage.console.views import channels
+
+# Navigation entries (url name, label), in the same form as urls_cases.nav_items; each
+# shows only to the roles its view admits (operators and supervisors, or admins).
+nav_items: list[tuple[str, str | Promise]] = [
+    ("console:hotline-call", _("Hotline call")),
+    ("console:channels", _("Channels")),
+]
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # Admin: channel configuration.

@@ -10,27 +10,27 @@ from django.urls import URLPattern, URLResolver, path
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from safepassage.console.views import register, register_exports
+from safepassage.console.views import register, register_cards, register_exports
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # Registrar: the register itself.
     path("register/", register.register_index, name="register"),
-    path("register/cards/", register.cards_due, name="register-cards"),
+    path("register/cards/", register_cards.cards_due, name="register-cards"),
     path("register/open/<str:ref>/", register.open_record, name="register-open"),
     path("register/r/<str:number>/", register.record_detail, name="register-record"),
     path("register/r/<str:number>/edit/", register.record_edit, name="register-edit"),
     path("register/r/<str:number>/events/", register.add_event, name="register-event"),
     path("register/r/<str:number>/wish/", register.add_wish, name="register-wish"),
     path("register/r/<str:number>/consent/", register.media_consent, name="register-consent"),
-    path("register/r/<str:number>/cards/", register.issue_card, name="register-card-issue"),
+    path("register/r/<str:number>/cards/", register_cards.issue_card, name="register-card-issue"),
     path(
         "register/r/<str:number>/cards/<int:card_id>/card.pdf",
-        register.card_pdf,
+        register_cards.card_pdf,
         name="register-card-pdf",
     ),
     path(
         "register/r/<str:number>/cards/<int:card_id>/sent/",
-        register.card_sent,
+        register_cards.card_sent,
         name="register-card-sent",
     ),
     # Registrar and supervisor: information-bureau batches.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Art. 70: a capture card is due "not more than one week after arrival at a camp",
 # and again after every transfer to hospital or to another camp.
@@ -28,10 +29,10 @@ class Health(models.TextChoices):
 class RecordStatus(models.TextChoices):
     """Where the person stands; anything but ``interned`` closes the record to new events."""
 
-    INTERNED = "interned", _("Interned")
-    RELEASED = "released", _("Released")
-    REPATRIATED = "repatriated", _("Repatriated")
-    DECEASED = "deceased", _("Deceased")
+    INTERNED = "interned", pgettext_lazy("captured person", "Interned")
+    RELEASED = "released", pgettext_lazy("captured person", "Released")
+    REPATRIATED = "repatriated", pgettext_lazy("captured person", "Repatriated")
+    DECEASED = "deceased", pgettext_lazy("captured person", "Deceased")
 
 
 class Location(models.TextChoices):
@@ -116,9 +117,9 @@ TRIGGER_FOR_KIND: dict[str, str] = {
 class CardStatus(models.TextChoices):
     """A capture card's life: due → issued (printed) → sent; or replaced, or cancelled."""
 
-    DUE = "due", _("Due")
+    DUE = "due", pgettext_lazy("capture card", "Due")
     ISSUED = "issued", _("Printed, not yet sent")
-    SENT = "sent", _("Sent")
+    SENT = "sent", pgettext_lazy("capture card", "Sent")
     SUPERSEDED = "superseded", _("Replaced by a later card")
     CANCELLED = "cancelled", _("No longer needed")
 
@@ -132,7 +133,7 @@ class ExportStatus(models.TextChoices):
 
     PENDING = "pending", _("Waiting for a supervisor's review")
     APPROVED = "approved", _("Approved and signed")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("bureau export", "Rejected")
 
 
 # The prisoner's language on the capture card, and the detaining Power's.

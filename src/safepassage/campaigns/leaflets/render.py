@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass
 
 import segno
+from django.utils.translation import gettext as _
 from reportlab.graphics.shapes import Drawing, Rect
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -222,9 +223,14 @@ def render_leaflet(campaign: Campaign, *, language: str, size: str) -> bytes:
     or a missing public address.  No side effects.
     """
     if language not in TEXTS:
-        raise LeafletError(f"Leaflets exist in {', '.join(TEXTS)}; not in {language!r}.")
+        raise LeafletError(
+            _("Leaflets are written in %(languages)s only.") % {"languages": ", ".join(TEXTS)}
+        )
     if size not in PAPER_SIZES:
-        raise LeafletError(f"Leaflets are printed on {', '.join(PAPER_SIZES)}; not {size!r}.")
+        raise LeafletError(
+            _("Leaflets are printed on %(sizes)s only.")
+            % {"sizes": ", ".join(name.upper() for name in PAPER_SIZES)}
+        )
     paper = PAPER_SIZES[size]
     links = leaflet_links(campaign)
     buffer = io.BytesIO()

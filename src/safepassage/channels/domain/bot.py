@@ -13,7 +13,8 @@ from typing import Any
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from safepassage.campaigns.models import CODE_PATTERN, Campaign, normalise_code
+from safepassage.campaigns.domain.attribution import attribute
+from safepassage.campaigns.models import CODE_PATTERN, AttributionVia, Campaign, normalise_code
 from safepassage.cases.models import Case, Contact, DeliveryStatus, Direction, Message
 from safepassage.channels.base import BotCommand, ChoiceMade
 from safepassage.channels.domain.identity import bot_languages, get_session, supported_language
@@ -22,6 +23,7 @@ from safepassage.channels.models import ChannelInstance, ChatSession, OutboundDe
 from safepassage.channels.registry import get_type
 from safepassage.crypto.runtime import get_keyring
 from safepassage.crypto.sealing import seal
+from safepassage.worker.web import current_case
 
 LANGUAGE_NAMES = {"ru": "Русский", "ko": "한국어", "uk": "Українська", "en": "English"}
 LANGUAGE_CHOICE_PREFIX = "lang:"
@@ -138,18 +140,19 @@ def _set_language(session: ChatSession, code: str) -> None:
 
 
 def _attribute_campaign(session: ChatSession, argument: str) -> None:
-    """``/start CODE``: remember the campaign (first attribution wins)."""
+    """``/start CODE``: attribute the chat's case, or remember the campaign until the
+    first message opens one (unknown codes are then dropped without a trace)."""
+    if session.contact_id is not None:
+        contact = Contact.objects.select_related("case").get(pk=session.contact_id)
+        attribute(current_case(contact.case), argument, via=AttributionVia.TELEGRAM_START)
+        return
     code = normalise_code(argument)
     if not CODE_PATTERN.match(code) or session.campaign_id is not None:
         return
     campaign = Campaign.objects.filter(code=code).first()
-    if campaign is None:
-        return
-    session.campaign = campaign
-    session.save(update_fields=["campaign"])
-    if session.contact_id is not None:
-        contact = Contact.objects.select_related("case").get(pk=session.contact_id)
-        Case.objects.filter(pk=contact.case_id, campaign__isnull=True).update(campaign=campaign)
+    if campaign is not None:
+        session.campaign = campaign
+        session.save(update_fields=["campaign"])
 
 
 def handle_command(instance: ChannelInstance, event: BotCommand) -> None:

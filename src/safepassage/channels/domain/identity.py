@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 
+from safepassage.campaigns.domain.attribution import attribute
+from safepassage.campaigns.models import AttributionVia, Campaign
 from safepassage.cases.domain import open_case
 from safepassage.cases.models import Case, Contact
 from safepassage.cases.models.contact import Relation
@@ -14,6 +18,7 @@ from safepassage.crypto.sealing import seal
 from safepassage.worker.web import current_case, reopen_or_renew
 
 DEFAULT_BOT_LANGUAGE = "ru"
+_WORD = re.compile(r"\b[A-Za-z0-9]{3,12}\b", re.ASCII)
 _SESSION_COLUMNS = (
     *(f.name for f in ChatSession._meta.concrete_fields),
     *(f"contact__{name}" for name in ("id", "case_id", "channel", "language", "relation")),
@@ -98,6 +103,31 @@ def get_session(instance: ChannelInstance, identity: str, *, hint: str = "") -> 
     )
 
 
+def attribute_start_code(case: Case, session: ChatSession) -> None:
+    """Attribute a case to the campaign its chat's ``/start CODE`` named (through the
+    campaigns domain, which keeps the first campaign, counts and audits)."""
+    campaign = session.campaign
+    if campaign is not None:
+        attribute(case, campaign.code, via=AttributionVia.TELEGRAM_START)
+
+
+def attribute_typed_code(case: Case, text: str) -> None:
+    """A campaign code typed in a first message ("KURSK24"): attributed only when it
+    names a real campaign, so ordinary words are never recorded."""
+    candidates = {
+        word.upper()
+        for word in _WORD.findall(text)
+        if any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word)
+    }
+    if not candidates:
+        return
+    code = (
+        Campaign.objects.filter(code__in=sorted(candidates)).values_list("code", flat=True).first()
+    )
+    if code is not None:
+        attribute(case, code, via=AttributionVia.MESSAGE_CODE)
+
+
 def contact_and_case(
     instance: ChannelInstance, session: ChatSession, *, identity: str, language: str
 ) -> tuple[Contact, Case, bool]:
@@ -120,11 +150,11 @@ def contact_and_case(
             ChatSession.objects.filter(pk=session.pk).update(contact=contact)
             session.contact = contact
         if case.campaign_id is None and session.campaign_id is not None:
-            Case.objects.filter(pk=case.pk, campaign__isnull=True).update(
-                campaign=session.campaign_id
-            )
+            attribute_start_code(case, session)
         return contact, case, case.pk != previous.pk
-    case = open_case(channel=instance.channel, language=language, campaign=session.campaign)
+    case = open_case(channel=instance.channel, language=language)
+    if session.campaign_id is not None:
+        attribute_start_code(case, session)
     contact = Contact.objects.create(
         case=case,
         channel=instance.channel,

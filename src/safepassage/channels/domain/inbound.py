@@ -18,7 +18,11 @@ from safepassage.channels.base import (
     StatusUpdate,
 )
 from safepassage.channels.domain.bot import handle_choice, handle_command, say
-from safepassage.channels.domain.identity import contact_and_case, get_session
+from safepassage.channels.domain.identity import (
+    attribute_typed_code,
+    contact_and_case,
+    get_session,
+)
 from safepassage.channels.domain.media import attach_media
 from safepassage.channels.domain.status import apply_status
 from safepassage.channels.models import ChannelInstance, ChatSession
@@ -120,6 +124,8 @@ def receive_message(
     )
     if event.media:
         attach_media(message, instance, event.media)
+    if case_is_new and text and case.campaign_id is None:
+        attribute_typed_code(case, text)
     if session.last_inbound_at is None or received_at - session.last_inbound_at > _SESSION_TOUCH:
         # Minute precision is plenty for the 24-hour window; a burst costs one write.
         ChatSession.objects.filter(pk=session.pk).update(last_inbound_at=received_at)

@@ -61,6 +61,12 @@ class TelegramType(ChannelType):
     credential_fields = (SettingField("bot_token", _("Bot token (from @BotFather)"), secret=True),)
     config_fields = (
         SettingField(
+            "bot_username",
+            _("Bot username"),
+            required=False,
+            help_text=_("e.g. @example_bot — printed on leaflets as a t.me link."),
+        ),
+        SettingField(
             "api_base_url",
             _("Bot API base URL"),
             required=False,

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,21 +26,15 @@ from safepassage.console.forms.register import (
     CardSentForm,
     MediaConsentForm,
     RecordDetailsForm,
-    VersionForm,
     WelfareEventForm,
     WishForm,
     put_errors,
 )
-from safepassage.register.access import get_card_for, get_record_for
-from safepassage.register.cardpdf import CardFontMissing, render_capture_card
+from safepassage.register.access import get_record_for
 from safepassage.register.domain import (
     RecordDetails,
     RegisterError,
     WelfareEntry,
-    due_capture_cards,
-    issue_capture_card,
-    mark_capture_card_sent,
-    open_card_content,
     open_event_details,
     open_record_details,
     open_record_for_surrendered_case,
@@ -63,7 +57,8 @@ PAGE_SIZE = 50
 SMALL_CELL = 5
 
 
-def _account(request: HttpRequest) -> Account:
+def account_of(request: HttpRequest) -> Account:
+    """The signed-in account of a request ``console_view`` let through."""
     account = current_account(request)
     assert account is not None  # console_view let the request through
     return account
@@ -80,7 +75,8 @@ def audit_register_view(account: Account, what: str, ref: str, **detail: Any) ->
     )
 
 
-def _record_url(record: CapturedPerson, anchor: str = "") -> str:
+def record_url(record: CapturedPerson, anchor: str = "") -> str:
+    """The record page, optionally at one of its sections."""
     url = reverse("console:register-record", kwargs={"number": record.number})
     return f"{url}#{anchor}" if anchor else url
 
@@ -90,7 +86,7 @@ def _record_url(record: CapturedPerson, anchor: str = "") -> str:
 def register_index(request: HttpRequest) -> HttpResponse:
     """The register: records (names opened for this page only), and surrendered cases
     still waiting for a record."""
-    account = _account(request)
+    account = account_of(request)
     day = today()
     records = (
         CapturedPerson.objects.select_related("case")
@@ -129,7 +125,7 @@ def register_index(request: HttpRequest) -> HttpResponse:
 @require_POST
 def open_record(request: HttpRequest, ref: str) -> HttpResponse:
     """Open the record of a surrendered case (cases surrendered before the register)."""
-    account = _account(request)
+    account = account_of(request)
     case = get_case_for(account, ref, action="view")
     try:
         record = open_record_for_surrendered_case(case, by=account)
@@ -137,7 +133,7 @@ def open_record(request: HttpRequest, ref: str) -> HttpResponse:
         flash(request, str(error), level="error")
         return HttpResponseRedirect(reverse("console:register"))
     flash(request, _("Record %(number)s is open.") % {"number": record.number}, level="success")
-    return HttpResponseRedirect(_record_url(record))
+    return HttpResponseRedirect(record_url(record))
 
 
 def _cards(record: CapturedPerson) -> list[Any]:
@@ -183,7 +179,7 @@ def _render_record(
         "sent_form": CardSentForm(initial={"sent_on": today()}),
         "today": today(),
     }
-    audit_register_view(_account(request), "record", record.number)
+    audit_register_view(account_of(request), "record", record.number)
     return render(request, "console/register/record.html", context, status=status)
 
 
@@ -191,14 +187,14 @@ def _render_record(
 @require_GET
 def record_detail(request: HttpRequest, number: str) -> HttpResponse:
     """One person's record: identity, capture cards, welfare log, wish, media consent."""
-    return _render_record(request, get_record_for(_account(request), number))
+    return _render_record(request, get_record_for(account_of(request), number))
 
 
 @console_view(Role.REGISTRAR)
 @require_http_methods(["GET", "POST"])
 def record_edit(request: HttpRequest, number: str) -> HttpResponse:
     """Edit Art. 17 identity, further details and capture; all problems shown at once."""
-    account = _account(request)
+    account = account_of(request)
     record = get_record_for(account, number)
     if request.method == "POST":
         form = RecordDetailsForm(request.POST)
@@ -219,7 +215,7 @@ def record_edit(request: HttpRequest, number: str) -> HttpResponse:
             else:
                 message = _("Record saved.") if changed else _("Nothing changed.")
                 flash(request, message, level="success" if changed else "info")
-                return HttpResponseRedirect(_record_url(record))
+                return HttpResponseRedirect(record_url(record))
         status = 400
     else:
         initial: dict[str, Any] = dict(open_record_details(record))
@@ -241,7 +237,7 @@ def record_edit(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def add_event(request: HttpRequest, number: str) -> HttpResponse:
     """Add a welfare-log entry; a refused entry comes back with everything typed."""
-    account = _account(request)
+    account = account_of(request)
     record = get_record_for(account, number)
     form = WelfareEventForm(request.POST)
     if form.is_valid():
@@ -259,7 +255,7 @@ def add_event(request: HttpRequest, number: str) -> HttpResponse:
             put_errors(form, error)
         else:
             flash(request, _("Entry added to the welfare log."), level="success")
-            return HttpResponseRedirect(_record_url(record, "log"))
+            return HttpResponseRedirect(record_url(record, "log"))
     record.refresh_from_db()
     return _render_record(request, record, status=400, event_form=form)
 
@@ -268,7 +264,7 @@ def add_event(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def add_wish(request: HttpRequest, number: str) -> HttpResponse:
     """Record his wish for the end of the war (the previous one stays in the history)."""
-    account = _account(request)
+    account = account_of(request)
     record = get_record_for(account, number)
     form = WishForm(request.POST)
     if form.is_valid():
@@ -285,7 +281,7 @@ def add_wish(request: HttpRequest, number: str) -> HttpResponse:
             put_errors(form, error)
         else:
             flash(request, _("Wish recorded."), level="success")
-            return HttpResponseRedirect(_record_url(record, "wish"))
+            return HttpResponseRedirect(record_url(record, "wish"))
     record.refresh_from_db()
     return _render_record(request, record, status=400, wish_form=form)
 
@@ -294,7 +290,7 @@ def add_wish(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def media_consent(request: HttpRequest, number: str) -> HttpResponse:
     """Record his consent to filming and publication (the default is none)."""
-    account = _account(request)
+    account = account_of(request)
     record = get_record_for(account, number)
     form = MediaConsentForm(request.POST)
     if form.is_valid():
@@ -311,91 +307,9 @@ def media_consent(request: HttpRequest, number: str) -> HttpResponse:
             put_errors(form, error)
         else:
             flash(request, _("Media consent saved."), level="success")
-            return HttpResponseRedirect(_record_url(record, "consent"))
+            return HttpResponseRedirect(record_url(record, "consent"))
     record.refresh_from_db()
     return _render_record(request, record, status=400, consent_form=form)
-
-
-@console_view(Role.REGISTRAR)
-@require_POST
-def issue_card(request: HttpRequest, number: str) -> HttpResponse:
-    """Print the capture card that is due (or an extra one for a changed situation)."""
-    account = _account(request)
-    record = get_record_for(account, number)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        flash(request, _("The form is damaged; reload the page."), level="error")
-        return HttpResponseRedirect(_record_url(record, "cards"))
-    try:
-        card = issue_capture_card(record, by=account, expected_version=form.cleaned_data["version"])
-    except RegisterError as error:
-        flash(request, str(error), level="error")
-    else:
-        flash(
-            request,
-            _(
-                "Capture card printed: download it, have him sign it, send it, then "
-                "mark it as sent."
-            ),
-            level="success",
-        )
-        return HttpResponseRedirect(_record_url(record, f"card-{card.pk}"))
-    return HttpResponseRedirect(_record_url(record, "cards"))
-
-
-@console_view(Role.REGISTRAR)
-@require_GET
-def card_pdf(request: HttpRequest, number: str, card_id: int) -> HttpResponse:
-    """The printed capture card as a PDF (the content fixed when it was printed)."""
-    account = _account(request)
-    card = get_card_for(account, number, card_id)
-    content = open_card_content(card)
-    if not content:
-        raise Http404("This card was not printed.")
-    try:
-        pdf = render_capture_card(content)
-    except CardFontMissing:
-        flash(
-            request,
-            _(
-                "This server lacks the fonts the capture card needs; tell the "
-                "administrator (Debian packages fonts-dejavu-core and fonts-nanum)."
-            ),
-            level="error",
-        )
-        return HttpResponseRedirect(_record_url(card.record, "cards"))
-    audit_register_view(account, "capture_card", card.record.number, card=card.pk)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="capture-card-{card.record.number}-{card.pk}.pdf"'
-    )
-    return response
-
-
-@console_view(Role.REGISTRAR)
-@require_POST
-def card_sent(request: HttpRequest, number: str, card_id: int) -> HttpResponse:
-    """Record the day a printed card was sent."""
-    account = _account(request)
-    card = get_card_for(account, number, card_id)
-    form = CardSentForm(request.POST)
-    if form.is_valid():
-        try:
-            mark_capture_card_sent(card, by=account, sent_on=form.cleaned_data["sent_on"])
-        except RegisterError as error:
-            flash(request, str(error), level="error")
-        else:
-            flash(request, _("Capture card marked as sent."), level="success")
-    else:
-        flash(request, " ".join(str(e) for e in form.errors.get("sent_on", [])), level="error")
-    return HttpResponseRedirect(_record_url(card.record, f"card-{card.pk}"))
-
-
-@console_view(Role.REGISTRAR)
-@require_GET
-def cards_due(request: HttpRequest) -> HttpResponse:
-    """Every capture card still owed, earliest deadline first, overdue ones marked."""
-    return render(request, "console/register/cards.html", {"cards": due_capture_cards()})
 
 
 def _shown(value: int, *, suppress: bool) -> str:
@@ -409,7 +323,7 @@ def _shown(value: int, *, suppress: bool) -> str:
 def register_counts_page(request: HttpRequest) -> HttpResponse:
     """Counts only: no record can be opened from here; analysts get small cells hidden."""
     counts = register_counts()
-    suppress = _account(request).role == Role.ANALYST
+    suppress = account_of(request).role == Role.ANALYST
     rows = [
         (_("People in the register"), counts.records),
         (_("Interned"), counts.interned),
@@ -433,6 +347,6 @@ def register_counts_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def case_status(request: HttpRequest, ref: str) -> HttpResponse:
     """Whether a case's person is in the register — and nothing else (for the case page)."""
-    case = get_case_for(_account(request), ref, action="view")
+    case = get_case_for(account_of(request), ref, action="view")
     status = registration_status(case)
     return render(request, "console/register/_case_status.html", {"case": case, "status": status})

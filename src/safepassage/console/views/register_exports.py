@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from safepassage.accounts.models import Role
 from safepassage.console.access import console_view
 from safepassage.console.flash import flash
-from safepassage.console.views.register import _account, audit_register_view
+from safepassage.console.views.register import account_of, audit_register_view
 from safepassage.register.access import get_export_for
 from safepassage.register.domain import (
     ExportRefused,
@@ -63,7 +63,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
         "due": len(due) - incomplete,
         "incomplete": incomplete,
         "fingerprint": verify_key_fingerprint(programme_verify_key()),
-        "may_prepare": _account(request).role == Role.REGISTRAR,
+        "may_prepare": account_of(request).role == Role.REGISTRAR,
     }
     return render(request, "console/register/exports.html", context)
 
@@ -73,7 +73,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
 def export_prepare(request: HttpRequest) -> HttpResponse:
     """Cut the next batch; it waits for a supervisor's review."""
     try:
-        export = prepare_bureau_export(by=_account(request))
+        export = prepare_bureau_export(by=account_of(request))
     except ExportRefused as error:
         flash(request, str(error), level="error")
         return HttpResponseRedirect(reverse("console:register-exports"))
@@ -109,7 +109,7 @@ def _review_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
 @require_GET
 def export_detail(request: HttpRequest, batch: int) -> HttpResponse:
     """The batch exactly as it will be sent (review table and the raw file)."""
-    account = _account(request)
+    account = account_of(request)
     export = get_export_for(account, batch)
     payload = open_bureau_export(export)
     document = json.loads(payload)
@@ -136,7 +136,7 @@ def export_detail(request: HttpRequest, batch: int) -> HttpResponse:
 @require_POST
 def export_approve(request: HttpRequest, batch: int) -> HttpResponse:
     """Approve and sign the batch the supervisor reviewed."""
-    account = _account(request)
+    account = account_of(request)
     export = get_export_for(account, batch)
     try:
         approve_bureau_export(export, by=account)
@@ -156,7 +156,7 @@ def export_approve(request: HttpRequest, batch: int) -> HttpResponse:
 @require_POST
 def export_reject(request: HttpRequest, batch: int) -> HttpResponse:
     """Reject the batch: nothing is sent and everything in it stays due."""
-    account = _account(request)
+    account = account_of(request)
     export = get_export_for(account, batch)
     try:
         reject_bureau_export(export, by=account)
@@ -173,7 +173,7 @@ def export_reject(request: HttpRequest, batch: int) -> HttpResponse:
 
 
 def _signed(request: HttpRequest, batch: int) -> tuple[BureauExport, bytes, bytes] | HttpResponse:
-    account = _account(request)
+    account = account_of(request)
     export = get_export_for(account, batch)
     try:
         payload, signature = signed_bureau_export(export)

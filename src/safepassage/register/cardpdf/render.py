@@ -262,7 +262,7 @@ def fields_too_long(content: Mapping[str, Any]) -> list[str]:
     for key, (share, lines) in FIELD_LAYOUT.items():
         value = str(content.get(key) or "")
         width = _FULL_WIDTH * share - _VALUE_INSET
-        size, wrapped = pen.fitted(value, width, VALUE_SIZE, lines=lines)
+        size, _ = pen.fitted(value, width, VALUE_SIZE, lines=lines)
         all_lines = pen.wrap(value, width, size)
         if len(all_lines) > lines or any(pen.width(line, size) > width for line in all_lines):
             too_long.append(key)

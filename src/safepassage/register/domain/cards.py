@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record_event
 from safepassage.crypto.sealing import Sealed
+from safepassage.register.cardpdf import fields_too_long
 from safepassage.register.domain._values import (
     open_json,
     open_value,
@@ -28,8 +29,7 @@ from safepassage.register.domain._values import (
     today,
 )
 from safepassage.register.domain.errors import CardRefused, DuplicateCard, InvalidInput
-from safepassage.register.cardpdf import fields_too_long
-from safepassage.register.domain.records import FIELD_LABELS, lock_record, require_art17
+from safepassage.register.domain.records import FIELD_LABELS, lock_record, require_art17_for_card
 from safepassage.register.models import CaptureCard, CapturedPerson, WelfareEvent
 from safepassage.register.states import (
     CARD_DUE_DAYS,
@@ -148,7 +148,7 @@ def _check_printable(record: CapturedPerson) -> None:
                 "or his admission to hospital first."
             )
         )
-    require_art17(record, purpose=_("A capture card"))
+    require_art17_for_card(record)
     if record.health is None:
         raise CardRefused(_("Record his state of health first: the card reports it."))
 

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from safepassage.accounts.models import Role
 from safepassage.audit.chain import record_event
@@ -128,9 +129,11 @@ def prepare_bureau_export(*, by: Account) -> BureauExport:
         if not entries:
             message = _("Nothing is due for transmission to the information bureau.")
             if held_back:
-                message += " " + _("%(count)d record(s) wait for a complete Art. 17 identity.") % {
-                    "count": len(held_back)
-                }
+                message += " " + ngettext(
+                    "%(count)d record waits for a complete Art. 17 identity.",
+                    "%(count)d records wait for a complete Art. 17 identity.",
+                    len(held_back),
+                ) % {"count": len(held_back)}
             raise ExportRefused(message)
         number = (BureauExport.objects.aggregate(top=Max("number"))["top"] or 0) + 1
         prepared_at = timezone.now()

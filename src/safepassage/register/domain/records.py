@@ -152,17 +152,14 @@ def missing_art17_fields(record: CapturedPerson) -> list[str]:
     return [field for field in ART17_FIELDS if getattr(record, field) is None]
 
 
-def require_art17(record: CapturedPerson, *, purpose: str) -> None:
-    """Raise ``IdentityIncomplete`` naming the missing Art. 17 fields, if any.
-
-    ``purpose`` is the already-translated thing that needs them ("a capture card").
-    """
+def require_art17_for_card(record: CapturedPerson) -> None:
+    """Raise ``IdentityIncomplete`` naming the Art. 17 fields a capture card still lacks."""
     missing = missing_art17_fields(record)
     if missing:
         names = ", ".join(str(FIELD_LABELS[field]) for field in missing)
         raise IdentityIncomplete(
-            _("%(purpose)s needs the Art. 17 identity; still missing: %(fields)s.")
-            % {"purpose": purpose, "fields": names},
+            _("A capture card needs the Art. 17 identity; still missing: %(fields)s.")
+            % {"fields": names},
             missing=missing,
         )
 
