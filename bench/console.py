@@ -454,11 +454,24 @@ def _prepare_database(args: argparse.Namespace) -> None:
     else:
         os.environ["DATABASE_URL"] = args.postgres_url
         if not args.reuse:
-            import psycopg
+            _fresh_postgres(args.postgres_url)
 
-            with psycopg.connect(args.postgres_url, autocommit=True) as conn:
-                conn.execute("DROP SCHEMA public CASCADE")
-                conn.execute("CREATE SCHEMA public")
+
+def _fresh_postgres(url: str) -> None:
+    """Create the bench database if needed and empty its ``public`` schema."""
+    import urllib.parse
+
+    import psycopg
+    from psycopg import sql
+
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    maintenance = urllib.parse.urlsplit(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
 
 
 def run_one(args: argparse.Namespace) -> dict[str, Any]:

@@ -26,11 +26,12 @@ TEXT = "Держитесь. Напишите, когда будете в без�
 
 def _reply(live_server: LiveServer, telegram: Channel, personas: dict[str, Account]) -> Message:
     update = payloads.tg_message(CHAT, text="Помогите, пожалуйста")
-    post(
+    status, _ = post(
         live_server.url + telegram.path,
         payloads.to_json(update),
         {"X-Telegram-Bot-Api-Secret-Token": telegram.secret},
     )
+    assert status == 200
     run_worker()
     return post_reply(Case.objects.get(), by=personas["olga"], text=TEXT)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 import pyotp
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client
 from django.urls import reverse
 
@@ -55,3 +56,15 @@ def sign_in(
     assert response["Location"].startswith(reverse("console:sign-in-code")), response["Location"]
     response = client.post(response["Location"], {"code": code})
     assert response.status_code == 302, "code step refused"
+
+
+class FastArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2id at the lowest cost, for tests that create many accounts and never test
+    passwords (the sign-in tests keep the production hasher)."""
+
+    time_cost = 1
+    memory_cost = 8 * 1024
+    parallelism = 1
+
+
+FAST_PASSWORD_HASHERS = ["tests.console.helpers.FastArgon2PasswordHasher"]

@@ -19,12 +19,13 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
+from pytest_django.fixtures import Settings
 
 from safepassage.accounts.models import Account
 from safepassage.cases.domain import open_case
 from safepassage.cases.models import Case
 
-from .helpers import force_verified_login
+from .helpers import FAST_PASSWORD_HASHERS, force_verified_login
 
 # The only views an anonymous visitor may reach (SecureDrop-style allow-list).  Adding a
 # public view means adding it here, in review.
@@ -120,6 +121,13 @@ def _value_for(param: str, converter: str, case: Case, personas: dict[str, Accou
 def url_for(route: ConsoleRoute, case: Case, personas: dict[str, Account]) -> str:
     kwargs = {p: _value_for(p, conv, case, personas) for p, conv in route.params.items()}
     return reverse(route.name, kwargs=kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_persona_passwords(settings: Settings) -> None:
+    # Six personas per URL: the production Argon2 cost would dominate the run, and no
+    # password is checked here (sign-in tests use the real hasher).
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from safepassage.register.models import CapturedPerson
 from ..console.helpers import force_verified_login
 from .support import days_ago, log, registered
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.register.urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from safepassage.register.models import BureauExport, CapturedPerson
 from ..console.helpers import force_verified_login
 from .support import days_ago, registered, surrendered_case
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.register.urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ class Hook:
     """What the intake knows about a channel instance (cached briefly per process)."""
 
     instance_id: int
+    key_hash: str
     channel_type: str
     channel: str
     is_active: bool
@@ -62,6 +63,7 @@ def find_hook(key: str) -> Hook | None:
     if instance is not None:
         hook = Hook(
             instance_id=instance.pk,
+            key_hash=digest,
             channel_type=instance.channel_type,
             channel=instance.channel,
             is_active=instance.is_active,

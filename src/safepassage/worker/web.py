@@ -150,8 +150,9 @@ def handle_web_submission(envelope: InboundEnvelope, data: dict[str, Any]) -> No
         raise EnvelopeRejected("malformed receipt") from error
     keyring = get_keyring()
     keys = derive_receipt_keys(receipt, keyring.public)
-    if Contact.objects.filter(receipt_lookup_hash=keys.lookup_hash).exists():
-        raise EnvelopeRejected("receipt already registered")
+    # Two applicants drawing the same receipt is astronomically rare, but never drop a
+    # message for it: keep it on a new case, readable by operators only, and flag it.
+    collision = Contact.objects.filter(receipt_lookup_hash=keys.lookup_hash).exists()
 
     page_language = _page_language(data)
     language = detect_language(message, fallback=page_language)
@@ -167,16 +168,18 @@ def handle_web_submission(envelope: InboundEnvelope, data: dict[str, Any]) -> No
         case=case,
         channel=Channel.WEB,
         relation=relation,
-        receipt_lookup_hash=keys.lookup_hash,
-        applicant_public_key=bytes(keys.public_key),
+        receipt_lookup_hash=None if collision else keys.lookup_hash,
+        applicant_public_key=None if collision else bytes(keys.public_key),
         language=page_language,
     )
+    if collision:
+        _flag(case, "receipt_collision")
     _store_identity(case, data)
     _store_reach_back(case, data, relation, page_language)
     add_inbound_message(
         case,
         contact,
-        body=seal(message, to=keyring.public, applicant=keys.public_key),
+        body=seal(message, to=keyring.public, applicant=None if collision else keys.public_key),
         language=language,
         received_at=envelope.received_at,
         envelope=envelope,

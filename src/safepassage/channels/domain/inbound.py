@@ -42,7 +42,8 @@ def handle_provider_envelope(envelope: InboundEnvelope, data: dict[str, Any]) ->
     """Apply every event in one stored webhook body (all or nothing: the worker wraps
     this in the envelope's transaction)."""
     instance_id = data.get("instance")
-    instance = cached_instance(instance_id) if isinstance(instance_id, int) else None
+    hook = str(data.get("hook", ""))
+    instance = cached_instance(instance_id, hook) if isinstance(instance_id, int) else None
     if instance is None:
         raise EnvelopeRejected("unknown channel instance")
     channel_type = get_type(instance.channel_type)
@@ -57,12 +58,19 @@ _SESSION_TOUCH = timedelta(minutes=1)
 _instances: dict[int, tuple[float, ChannelInstance | None]] = {}
 
 
-def cached_instance(instance_id: int) -> ChannelInstance | None:
+def cached_instance(instance_id: int, hook: str = "") -> ChannelInstance | None:
     """The channel instance, cached for 30 s per worker process (one query saved on every
-    envelope; a changed or deactivated channel is picked up within half a minute)."""
+    envelope; a changed channel is picked up within half a minute).  ``hook`` is the
+    start of the webhook key's hash the intake recorded: a cached instance whose key
+    differs (re-created, re-keyed) is reloaded at once."""
     now = time.monotonic()
     cached = _instances.get(instance_id)
-    if cached is not None and cached[0] > now:
+    if (
+        cached is not None
+        and cached[0] > now
+        and cached[1] is not None
+        and cached[1].hook_key_hash.startswith(hook)
+    ):
         return cached[1]
     instance = ChannelInstance.objects.filter(pk=instance_id).first()
     if len(_instances) > 100:

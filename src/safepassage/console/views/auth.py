@@ -69,6 +69,9 @@ def _pending_account(request: HttpRequest) -> Account | None:
 
 
 def _restart(request: HttpRequest, message: str) -> HttpResponse:
+    if current_account(request) is not None:
+        # Already signed in (a second tab, the back button): nothing to restart.
+        return HttpResponseRedirect(reverse("console:home"))
     clear_pending(request.session)
     flash(request, message, level="warning")
     return HttpResponseRedirect(reverse("console:sign-in"))

@@ -32,7 +32,7 @@ from safepassage.register.domain import (
 )
 from safepassage.register.domain.records import ART17_FIELDS, FIELD_LABELS, missing_art17_fields
 from safepassage.register.models import BureauExport
-from safepassage.register.states import Health, Wish
+from safepassage.register.states import Health, WelfareKind, Wish
 
 VERIFY_KEY_FILENAME = "safepassage-signing-key.pem"
 
@@ -85,6 +85,10 @@ def export_prepare(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(_export_url(export))
 
 
+def _kind_label(kind: str) -> str:
+    return str(WelfareKind(kind).label) if kind in WelfareKind.values else kind
+
+
 def _review_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
     """The batch's records as table rows for the reviewer (labels translated)."""
     rows = []
@@ -99,7 +103,10 @@ def _review_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
                 "health": Health(health).label if health in Health.values else health,
                 "wish": Wish(wish["wish"]).label if wish.get("wish") in Wish.values else "",
                 "wish_date": wish.get("stated_on", ""),
-                "events": entry.get("events", []),
+                "events": [
+                    {**event, "kind": _kind_label(event.get("kind", ""))}
+                    for event in entry.get("events", [])
+                ],
             }
         )
     return rows
