@@ -151,8 +151,8 @@ def test_public_totals_page_and_exports(anna: Account) -> None:
     )
     client = signed_in(anna)
     html = client.get("/console/stats/public/").content.decode()
-    assert "40 inquiries on all channels" in html
-    assert "6 people have surrendered" in html
+    assert "Inquiries on all channels since the programme began: 40." in html
+    assert "People who surrendered through the programme: 6." in html
     csv_text = client.get("/console/stats/public/?format=csv").content.decode()
     assert "2026-09,40,0" in csv_text
     assert "2026-10,—,6" in csv_text

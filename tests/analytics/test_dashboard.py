@@ -201,3 +201,16 @@ def test_counters_follow_cases_through_the_service_layer(
     assert total(Metric.REACHED, key=CaseState.ENGAGED) == 6
     engaged = DailyCount.objects.filter(metric=Metric.REACHED, key=CaseState.ENGAGED)
     assert engaged.count() == 2  # folded: one row in total, one for "no campaign"
+
+
+@pytest.mark.parametrize("granularity", ["day", "week", "month"])
+def test_periods_add_up_whatever_the_granularity(
+    anna: Account, busy_week: datetime.date, granularity: str
+) -> None:
+    start = (busy_week - datetime.timedelta(days=40)).isoformat()
+    end = timezone.localdate().isoformat()
+    query = f"start={start}&end={end}&granularity={granularity}"
+    table = signed_in(anna).get(f"/console/stats/export/inquiries_by_channel.json?{query}").json()
+    assert table["grand_total"]["value"] == 68
+    web = table["columns"].index("Website")
+    assert sum(row["cells"][web]["value"] or 0 for row in table["rows"]) == 40

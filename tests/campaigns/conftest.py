@@ -1,3 +1,3 @@
-from tests.analytics.conftest import adam, anna, sofia, stats_urls
+from tests.analytics.conftest import adam, anna, sofia
 
-__all__ = ["adam", "anna", "sofia", "stats_urls"]
+__all__ = ["adam", "anna", "sofia"]

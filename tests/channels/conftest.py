@@ -22,6 +22,7 @@ from safepassage.channels.domain.instances import (
 from safepassage.channels.intake import forget_hooks
 from safepassage.channels.models import ChannelInstance, OutboundDelivery
 from safepassage.crypto.sealing import Sealed
+from safepassage.intake.models import InboundEnvelope
 from tests.channels.fake_providers import FakeProviders
 
 TWILIO_AUTH_TOKEN = "twilio-auth-token-0123456789abcdef"
@@ -136,6 +137,11 @@ def run_worker() -> None:
 
     while process_pending():
         pass
+    # Every envelope a test posts is well-formed: an error code here is a bug to show.
+    errors = list(
+        InboundEnvelope.objects.exclude(error_code="").values_list("error_code", flat=True)
+    )
+    assert errors == [], errors
     run_tasks()
 
 

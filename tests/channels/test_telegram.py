@@ -325,3 +325,36 @@ def test_operator_reply_is_sent_once_and_marked_sent(
     sent = providers.calls_to("/sendMessage$")[before:]
     assert [c.json()["text"] for c in sent] == ["Здравствуйте! Вы в безопасном месте?"]
     assert OutboundDelivery.objects.get(message=reply).attempts == 1
+
+
+def test_chat_whose_username_a_web_applicant_gave_is_flagged_on_both_cases(
+    telegram: Channel, live_server: LiveServer
+) -> None:
+    import datetime
+
+    from safepassage.crypto.receipts import new_receipt
+    from safepassage.crypto.runtime import get_public_keyring
+    from safepassage.crypto.sealing import seal_envelope_body
+    from safepassage.intake.models import EnvelopeKind, InboundEnvelope
+
+    body: dict[str, object] = {
+        "receipt": new_receipt(),
+        "language": "ru",
+        "message": "Хочу сдаться, пишите мне в телеграм",
+        "reach_back": {"telegram": "@Ivan_K"},
+    }
+    InboundEnvelope.objects.create(
+        kind=EnvelopeKind.WEB_SUBMISSION,
+        channel="web",
+        received_at=datetime.datetime.now(tz=datetime.UTC),
+        body=seal_envelope_body(body, to=get_public_keyring()),
+    )
+    run_worker()
+    web_case = Case.objects.get()
+    # The chat's sender has username "ivan_k" (payloads.tg_user).
+    send_update(live_server, telegram, payloads.tg_message(5551097, text="Это я, с сайта"))
+    run_worker()
+    chat_case = Case.objects.exclude(pk=web_case.pk).get()
+    web_case.refresh_from_db()
+    assert f"shared_contact:{chat_case.reference}" in web_case.risk_flags
+    assert f"shared_contact:{web_case.reference}" in chat_case.risk_flags

@@ -144,3 +144,13 @@ def test_compiled_console_catalogue_matches_its_source(path: Path) -> None:
     expected = {(e.msgctxt, e.msgid): e.msgstr for e in source if not e.msgid_plural}
     actual = {(e.msgctxt, e.msgid): e.msgstr for e in compiled if e.msgid and not e.msgid_plural}
     assert actual == expected
+
+
+def test_switching_language_after_a_post_returns_to_a_page_that_can_be_opened(
+    personas: dict[str, Account],
+) -> None:
+    client = Client()
+    force_verified_login(client, personas["sofia"])
+    page = client.post("/console/audit/verify/").content.decode()
+    assert '<input type="hidden" name="next" value="/console/audit/">' in page
+    assert 'name="next" value="/console/audit/verify/"' not in page

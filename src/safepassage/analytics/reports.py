@@ -13,13 +13,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import DateField, Expression, F, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
 
 from safepassage.analytics.buckets import EDGES, quantile_from_buckets
 from safepassage.analytics.counters import FUNNEL_STATES
 from safepassage.analytics.models import DailyCount, Dimension, Metric
-from safepassage.analytics.periods import Granularity, ReportRange, period_label, period_start
+from safepassage.analytics.periods import Granularity, ReportRange, period_label
 from safepassage.analytics.public import CumulativeTable, cumulative_table
 from safepassage.analytics.suppression import THRESHOLD, Cell, SuppressedTable, suppress_table
 from safepassage.analytics.wishes import current_wishes
@@ -80,21 +81,43 @@ class Report:
         }
 
 
-def _period_table(
-    metric: str, rng: ReportRange, dimension: str
-) -> tuple[list[datetime.date], dict[tuple[datetime.date, str], int]]:
-    """Counts of ``metric`` per period and slice of ``dimension``."""
+def _period(granularity: Granularity) -> Expression | F:
+    """The database expression for a counter row's period (its first day)."""
+    if granularity == Granularity.WEEK:
+        return TruncWeek("day", output_field=DateField())
+    if granularity == Granularity.MONTH:
+        return TruncMonth("day", output_field=DateField())
+    return F("day")
+
+
+def _period_sums(
+    metric: str, rng: ReportRange, dimension: str, field: str
+) -> Iterable[tuple[datetime.date, str, int]]:
+    """(period start, ``field`` value, count) — summed by the database, not in Python."""
     rows = (
         DailyCount.objects.filter(
             metric=metric, dimension=dimension, day__gte=rng.start, day__lte=rng.end
         )
-        .values_list("day", "value")
+        .annotate(period=_period(rng.granularity))
+        .values_list("period", field)
         .annotate(n=Sum("count"))
         .order_by()
     )
+    for period, value, count in rows:
+        yield _as_date(period), value, int(count or 0)
+
+
+def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _period_table(
+    metric: str, rng: ReportRange, dimension: str
+) -> tuple[list[datetime.date], dict[tuple[datetime.date, str], int]]:
+    """Counts of ``metric`` per period and slice of ``dimension``."""
     grid: dict[tuple[datetime.date, str], int] = defaultdict(int)
-    for day, value, count in rows:
-        grid[(period_start(day, rng.granularity), value)] += int(count or 0)
+    for period, value, count in _period_sums(metric, rng, dimension, "value"):
+        grid[(period, value)] += count
     return rng.periods(), grid
 
 
@@ -269,19 +292,8 @@ def wishes() -> SuppressedTable:
 def response_times(rng: ReportRange) -> ResponseTimes:
     """Median and p90 time to first response per period (from the delay buckets)."""
     buckets: dict[datetime.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    counted = (
-        DailyCount.objects.filter(
-            metric=Metric.FIRST_RESPONSE,
-            dimension=Dimension.TOTAL,
-            day__gte=rng.start,
-            day__lte=rng.end,
-        )
-        .values_list("day", "key")
-        .annotate(n=Sum("count"))
-        .order_by()
-    )
-    for day, bucket, count in counted:
-        buckets[period_start(day, rng.granularity)][bucket] += int(count or 0)
+    for period, bucket, count in _period_sums(Metric.FIRST_RESPONSE, rng, Dimension.TOTAL, "key"):
+        buckets[period][bucket] += count
     periods = rng.periods()
     answered = suppress_table(
         title="answered",

@@ -45,6 +45,8 @@ class InboundMessage:
     language_hint: str = ""
     sent_at: datetime | None = None
     edited: bool = False
+    # Telegram username, used only to look for a web form that named it (never stored).
+    handle: str = ""
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,8 @@ def store_envelope(hook: Hook, *, endpoint: str, payload: Any) -> InboundEnvelop
         {
             "v": ENVELOPE_VERSION,
             "instance": hook.instance_id,
+            # Lets the worker check that its cached channel is the one that took the call.
+            "hook": hook.key_hash[:16],
             "endpoint": endpoint,
             "payload": payload,
         },

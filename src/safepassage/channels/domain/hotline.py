@@ -17,6 +17,7 @@ from safepassage.cases.domain.errors import CaseError
 from safepassage.cases.models import Case, Contact
 from safepassage.cases.models.contact import Relation
 from safepassage.cases.states import CaseState, Channel, InquiryType
+from safepassage.channels.domain.identity import flag_case
 from safepassage.channels.models import Callback, CallbackState, HotlineCall
 from safepassage.crypto.blind_index import blind_index, normalise_phone
 from safepassage.crypto.runtime import get_keyring, get_public_keyring
@@ -27,14 +28,6 @@ if TYPE_CHECKING:
     from safepassage.accounts.models import Account
 
 MAX_SUMMARY = 8000
-
-
-def _flag(case: Case, flag: str) -> None:
-    flags = list(case.risk_flags)
-    if flag not in flags:
-        flags.append(flag)
-        Case.objects.filter(pk=case.pk).update(risk_flags=flags)
-        case.risk_flags = flags
 
 
 def _hotline_contact(
@@ -51,8 +44,8 @@ def _hotline_contact(
         if case is None or known.pk == case.pk:
             return existing, reopen_or_renew(known, existing)
         # The number reaches another case too: keep both, flag both, let people decide.
-        _flag(case, f"shared_contact:{known.reference}")
-        _flag(known, f"shared_contact:{case.reference}")
+        flag_case(case, f"shared_contact:{known.reference}")
+        flag_case(known, f"shared_contact:{case.reference}")
         index = ""
     if case is None:
         return None, None

@@ -11,6 +11,7 @@ from safepassage.campaigns.models import AttributionVia, Campaign
 from safepassage.cases.domain import open_case
 from safepassage.cases.models import Case, Contact
 from safepassage.cases.models.contact import Relation
+from safepassage.cases.states import Channel
 from safepassage.channels.models import ChannelInstance, ChatSession
 from safepassage.crypto.blind_index import blind_index, normalise_phone
 from safepassage.crypto.runtime import get_keyring
@@ -126,6 +127,34 @@ def attribute_typed_code(case: Case, text: str) -> None:
     )
     if code is not None:
         attribute(case, code, via=AttributionVia.MESSAGE_CODE)
+
+
+def flag_known_handle(case: Case, handle: str) -> None:
+    """A new Telegram chat whose username a web applicant gave as a way to reach them:
+    flag both cases (the same person writing twice, or someone planting a name) and let
+    operators decide; the username itself is only hashed for the lookup, never stored."""
+    if not handle:
+        return
+    try:
+        index = blind_index(get_keyring(), "telegram_handle", handle)
+    except ValueError:
+        return
+    known = Contact.objects.filter(channel=Channel.TELEGRAM, identity_index=index).first()
+    if known is None:
+        return
+    other = current_case(known.case)
+    if other.pk != case.pk:
+        flag_case(case, f"shared_contact:{other.reference}")
+        flag_case(other, f"shared_contact:{case.reference}")
+
+
+def flag_case(case: Case, flag: str) -> None:
+    """Add a risk flag to a case once (flags name references and codes, never content)."""
+    flags = list(case.risk_flags)
+    if flag not in flags:
+        flags.append(flag)
+        Case.objects.filter(pk=case.pk).update(risk_flags=flags)
+        case.risk_flags = flags
 
 
 def contact_and_case(

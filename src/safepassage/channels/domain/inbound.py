@@ -21,6 +21,7 @@ from safepassage.channels.domain.bot import handle_choice, handle_command, say
 from safepassage.channels.domain.identity import (
     attribute_typed_code,
     contact_and_case,
+    flag_known_handle,
     get_session,
 )
 from safepassage.channels.domain.media import attach_media
@@ -134,6 +135,8 @@ def receive_message(
         attach_media(message, instance, event.media)
     if case_is_new and text and case.campaign_id is None:
         attribute_typed_code(case, text)
+    if case_is_new and event.handle:
+        flag_known_handle(case, event.handle)
     if session.last_inbound_at is None or received_at - session.last_inbound_at > _SESSION_TOUCH:
         # Minute precision is plenty for the 24-hour window; a burst costs one write.
         ChatSession.objects.filter(pk=session.pk).update(last_inbound_at=received_at)

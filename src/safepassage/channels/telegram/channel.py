@@ -167,6 +167,7 @@ class TelegramType(ChannelType):
             language_hint=hint,
             sent_at=datetime.fromtimestamp(sent_at, UTC) if isinstance(sent_at, int) else None,
             edited=edited,
+            handle=str(sender.get("username", "") or "")[:64],
         )
 
     # --- provider API --------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -80,14 +81,20 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 
 def _leaflet_context(campaign: Campaign) -> dict[str, object]:
+    names = dict(settings.PUBLIC_LANGUAGES)
     try:
         links = leaflet_links(campaign)
     except LeafletError as error:
         return {"leaflet_error": str(error)}
     return {
         "links": links,
-        "leaflet_languages": [lang for lang in LEAFLET_LANGUAGES if lang in campaign.languages]
-        or list(LEAFLET_LANGUAGES),
+        "leaflet_languages": [
+            (code, names.get(code, code))
+            for code in (
+                [lang for lang in LEAFLET_LANGUAGES if lang in campaign.languages]
+                or LEAFLET_LANGUAGES
+            )
+        ],
         "paper_sizes": list(PAPER_SIZES),
     }
 
