@@ -89,11 +89,11 @@ def _history_timestamps() -> Iterator[None]:
     from safepassage.cases.models import Case
 
     field = Case._meta.get_field("created_at")
-    field.auto_now_add = False  # type: ignore[attr-defined]
+    field.auto_now_add = False
     try:
         yield
     finally:
-        field.auto_now_add = True  # type: ignore[attr-defined]
+        field.auto_now_add = True
 
 
 def _opening_days(cases: int, today: datetime.date, rng: random.Random) -> list[datetime.date]:
@@ -279,7 +279,11 @@ def measure(analyst: int, requests: int) -> dict[str, dict[str, float]]:
         "public totals": "/console/stats/public/",
     }
     for label, url in pages.items():
-        results[label] = _timed(label, requests, lambda url=url: client.get(url))
+
+        def fetch(url: str = url) -> Any:
+            return client.get(url)
+
+        results[label] = _timed(label, requests, fetch)
     return results
 
 

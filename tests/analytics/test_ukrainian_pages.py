@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import html
 import re
 
 import pytest
@@ -41,9 +42,6 @@ ALLOWED_LATIN = {
     "https",
     "example",
     "org",
-    "start",
-    "Video",
-    "appeal",
 }
 
 
@@ -53,7 +51,7 @@ def _english_words(page: str) -> set[str]:
         r"<svg\b.*?</svg>", lambda m: re.sub(r"<[^>]+>", " ", m.group(0)), page, flags=re.S
     )
     heard = " ".join(re.findall(r'(?:aria-label|placeholder|title|alt)="([^"]*)"', page))
-    text = re.sub(r"<[^>]+>", " ", page) + " " + heard
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page) + " " + heard)
     text = re.sub(r"\b\d{4}-W\d{2}\b|\bA[56]\b|/c/\w+|\b[A-Z0-9]{3,12}\b", " ", text)
     return set(re.findall(r"[A-Za-z]{2,}", text)) - ALLOWED_LATIN
 

@@ -65,7 +65,11 @@ def test_web_submission_with_unknown_code_opens_case_without_campaign(kursk: Cam
 
 
 def test_web_envelope_without_code_records_nothing() -> None:
-    envelope_body = {"message": "Hello", "receipt": new_receipt(), "language": "en"}
+    envelope_body: dict[str, object] = {
+        "message": "Hello",
+        "receipt": new_receipt(),
+        "language": "en",
+    }
     InboundEnvelope.objects.create(
         kind=EnvelopeKind.WEB_SUBMISSION,
         channel=Channel.WEB,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pypdfium2
+import pypdfium2  # type: ignore[import-untyped]  # (no stubs; test-only)
 import pytest
 import zxingcpp
 from PIL import Image, ImageStat
@@ -36,7 +36,8 @@ def page_image(pdf: bytes) -> Image.Image:
     document = pypdfium2.PdfDocument(pdf)
     try:
         assert len(document) == 1
-        return document[0].render(scale=200 / 72).to_pil().convert("L")
+        image: Image.Image = document[0].render(scale=200 / 72).to_pil().convert("L")
+        return image
     finally:
         document.close()
 

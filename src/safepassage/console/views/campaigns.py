@@ -53,7 +53,15 @@ def _account(request: HttpRequest) -> Account:
 def campaign_list(request: HttpRequest) -> HttpResponse:
     """All campaigns, newest first, with their status and leaflet downloads."""
     campaigns = list(Campaign.objects.order_by("-created_at"))
-    rows = [{"campaign": c, "status": _status(c)} for c in campaigns]
+    names = dict(settings.PUBLIC_LANGUAGES)
+    rows = [
+        {
+            "campaign": c,
+            "status": _status(c),
+            "languages": ", ".join(names.get(code, code) for code in c.languages or []),
+        }
+        for c in campaigns
+    ]
     return render(request, "console/campaigns/list.html", {"rows": rows})
 
 
