@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from nacl.public import PublicKey
@@ -98,7 +99,11 @@ def post_reply(
             % {"reference": case.reference}
         )
     if contact is None:
-        contact = case.contacts.order_by("-last_inbound_at", "-created_at").first()
+        # Contacts that never wrote (reach-back numbers from the web form) come last;
+        # PostgreSQL would otherwise sort their NULLs first.
+        contact = case.contacts.order_by(
+            F("last_inbound_at").desc(nulls_last=True), "-created_at"
+        ).first()
         if contact is None:
             raise CaseError(
                 _("Case %(reference)s has no contact to reply to.") % {"reference": case.reference}
