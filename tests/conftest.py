@@ -10,7 +10,7 @@ import base64
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import nacl.pwhash
 import pyotp
@@ -42,6 +42,13 @@ def programme_keyring(keyfile_path: Path) -> Keyring:
         kdf_memlimit=nacl.pwhash.argon2id.MEMLIMIT_MIN,
         receipt_params=FAST_RECEIPTS,
     )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Argon2id at its lowest cost for every test: persona set-up otherwise costs seconds
+    per test.  The production hasher is pinned by tests/accounts/test_password_hashing.py."""
+    settings.PASSWORD_HASHERS = ["tests.console.helpers.FastArgon2PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
