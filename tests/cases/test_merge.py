@@ -21,14 +21,14 @@ from safepassage.cases.domain import (
     undo_merge,
     update_identity,
 )
-from safepassage.cases.models import Contact, Merge, Message, Note
+from safepassage.cases.models import Case, Contact, Merge, Message, Note
 
 from .casework import add_message, make_case, reload
 
 pytestmark = pytest.mark.django_db
 
 
-def _pair(personas: dict[str, Account]) -> tuple:
+def _pair(personas: dict[str, Account]) -> tuple[Case, Case]:
     earlier = timezone.now() - datetime.timedelta(hours=2)
     keep = make_case(language="ru", message="первое", received_at=earlier)
     post_reply(keep, by=personas["olga"], text="Здравствуйте")
@@ -97,12 +97,14 @@ def test_messages_arriving_after_the_merge_follow_their_contact_back(
     telegram = absorb.contacts.get()
     merge = merge_cases(keep=keep, absorb=absorb, by=personas["sofia"])
     add_message(reload(keep), "ещё от ключевого")  # on keep's own first contact
+    earlier = Message.objects.filter(contact=telegram).first()
+    assert earlier is not None
     Message.objects.create(
         case=reload(keep),
         contact=telegram,
         direction="in",
         channel="telegram",
-        body=Message.objects.filter(contact=telegram).first().body,
+        body=earlier.body,
         created_at=timezone.now(),
     )
     undo_merge(merge, by=personas["sofia"])

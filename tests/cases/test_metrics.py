@@ -106,6 +106,7 @@ def test_a_real_reply_sets_the_first_response_time(personas: dict[str, Account])
     post_reply(case, by=personas["kim"], text="네")
     stats = first_response_stats(since=timezone.now() - datetime.timedelta(hours=1))
     assert stats.answered == 1
+    assert stats.median is not None
     assert datetime.timedelta(minutes=4) < stats.median < datetime.timedelta(minutes=6)
 
 

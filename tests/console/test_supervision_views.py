@@ -40,6 +40,7 @@ def test_alert_when_a_language_waits_and_nobody_on_shift_reads_it(
 def test_response_times_and_late_cases_are_listed(personas: dict[str, Account]) -> None:
     late = make_case(received_at=timezone.now() - datetime.timedelta(minutes=50))
     quick = make_case(received_at=timezone.now() - datetime.timedelta(minutes=10))
+    assert quick.waiting_since is not None
     Case.objects.filter(pk=quick.pk).update(
         first_response_at=quick.waiting_since + datetime.timedelta(minutes=3)
     )

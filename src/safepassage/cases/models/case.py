@@ -79,13 +79,14 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["state", "language", "waiting_since"]),
             models.Index(fields=["assigned_to", "state"]),
-            # The language queues: open cases only (a few percent of all), by language,
-            # who holds them and how long they have waited; serves the queue rows and
-            # the unassigned counts without touching closed history.
+            # The language queues: by language, who holds the case, its state and how
+            # long it has waited.  Serves the queue rows (sorted by waiting time, then
+            # id: all in the index) and the unassigned counts as index-only reads.  Not
+            # a partial index: SQLite cannot match a partial index's condition against
+            # the bound parameters Django sends.
             models.Index(
-                fields=["language", "assigned_to", "waiting_since"],
-                condition=models.Q(state__in=["new", "engaged", "verified", "planning"]),
-                name="case_open_queue",
+                fields=["language", "assigned_to", "state", "waiting_since"],
+                name="case_queue",
             ),
         ]
 
