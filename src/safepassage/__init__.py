@@ -1,1 +1,1 @@
-"""SafePassage: sealed intake, operator console and worker for a humanitarian surrender programme."""
+"""SafePassage: sealed intake, operator console and worker for a surrender programme."""

@@ -46,6 +46,7 @@ def test_submission_opens_a_case_the_applicant_can_read(installed_keys: Keyring)
     message = Message.objects.get()
     keys = derive_receipt_keys(receipt, installed_keys.public)
     contact = Contact.objects.get(receipt_lookup_hash=keys.lookup_hash)
+    assert contact.applicant_public_key is not None
     assert bytes(contact.applicant_public_key) == bytes(keys.public_key)
     assert open_text(message.body, installed_keys) == "Я хочу сдаться, нас двое."
     assert open_text_as_applicant(message.body, keys.private_key) == "Я хочу сдаться, нас двое."

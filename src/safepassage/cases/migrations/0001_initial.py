@@ -8,130 +8,370 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0001_initial'),
-        ('intake', '0001_initial'),
+        ("campaigns", "0001_initial"),
+        ("intake", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(default=safepassage.cases.models.case.new_case_reference, max_length=16, unique=True)),
-                ('state', models.CharField(choices=[('new', 'New'), ('engaged', 'Engaged'), ('verified', 'Verified'), ('planning', 'Planning'), ('surrendered', 'Surrendered'), ('closed', 'Closed')], default='new', max_length=16)),
-                ('close_reason', models.CharField(blank=True, choices=[('completed', 'Completed'), ('withdrawn', 'Withdrawn'), ('unreachable', 'Unreachable'), ('ineligible', 'Ineligible'), ('duplicate', 'Duplicate'), ('suspected_provocation', 'Suspected provocation')], max_length=32)),
-                ('inquiry_type', models.CharField(choices=[('surrender', 'Wants to surrender'), ('considering', 'Considering'), ('avoiding_mobilisation', 'Avoiding mobilisation'), ('family_member', 'Family member writing'), ('information', 'Information'), ('other', 'Other')], default='other', max_length=32)),
-                ('language', models.CharField(db_index=True, max_length=8)),
-                ('first_channel', models.CharField(choices=[('web', 'Website'), ('telegram', 'Telegram'), ('whatsapp', 'WhatsApp'), ('sms', 'SMS'), ('hotline', 'Hotline')], max_length=16)),
-                ('name', safepassage.crypto.fields.SealedField(blank=True, null=True)),
-                ('name_index', safepassage.crypto.fields.BlindIndexField()),
-                ('rank', safepassage.crypto.fields.SealedField(blank=True, null=True)),
-                ('unit', safepassage.crypto.fields.SealedField(blank=True, null=True)),
-                ('unit_index', safepassage.crypto.fields.BlindIndexField()),
-                ('service_number', safepassage.crypto.fields.SealedField(blank=True, null=True)),
-                ('service_number_index', safepassage.crypto.fields.BlindIndexField()),
-                ('date_of_birth', safepassage.crypto.fields.SealedField(blank=True, null=True)),
-                ('date_of_birth_index', safepassage.crypto.fields.BlindIndexField()),
-                ('area', safepassage.crypto.fields.SealedField(blank=True, null=True)),
-                ('group_size', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('no_filming', models.BooleanField(default=False, help_text='The person asked not to be filmed or published.')),
-                ('risk_flags', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('state_changed_at', models.DateTimeField(blank=True, null=True)),
-                ('waiting_since', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('first_response_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_cases', to=settings.AUTH_USER_MODEL)),
-                ('campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cases', to='campaigns.campaign')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_cases', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        default=safepassage.cases.models.case.new_case_reference,
+                        max_length=16,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("engaged", "Engaged"),
+                            ("verified", "Verified"),
+                            ("planning", "Planning"),
+                            ("surrendered", "Surrendered"),
+                            ("closed", "Closed"),
+                        ],
+                        default="new",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "close_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("completed", "Completed"),
+                            ("withdrawn", "Withdrawn"),
+                            ("unreachable", "Unreachable"),
+                            ("ineligible", "Ineligible"),
+                            ("duplicate", "Duplicate"),
+                            ("suspected_provocation", "Suspected provocation"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "inquiry_type",
+                    models.CharField(
+                        choices=[
+                            ("surrender", "Wants to surrender"),
+                            ("considering", "Considering"),
+                            ("avoiding_mobilisation", "Avoiding mobilisation"),
+                            ("family_member", "Family member writing"),
+                            ("information", "Information"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=32,
+                    ),
+                ),
+                ("language", models.CharField(db_index=True, max_length=8)),
+                (
+                    "first_channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Website"),
+                            ("telegram", "Telegram"),
+                            ("whatsapp", "WhatsApp"),
+                            ("sms", "SMS"),
+                            ("hotline", "Hotline"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("name", safepassage.crypto.fields.SealedField(blank=True, null=True)),
+                ("name_index", safepassage.crypto.fields.BlindIndexField()),
+                ("rank", safepassage.crypto.fields.SealedField(blank=True, null=True)),
+                ("unit", safepassage.crypto.fields.SealedField(blank=True, null=True)),
+                ("unit_index", safepassage.crypto.fields.BlindIndexField()),
+                ("service_number", safepassage.crypto.fields.SealedField(blank=True, null=True)),
+                ("service_number_index", safepassage.crypto.fields.BlindIndexField()),
+                ("date_of_birth", safepassage.crypto.fields.SealedField(blank=True, null=True)),
+                ("date_of_birth_index", safepassage.crypto.fields.BlindIndexField()),
+                ("area", safepassage.crypto.fields.SealedField(blank=True, null=True)),
+                ("group_size", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "no_filming",
+                    models.BooleanField(
+                        default=False, help_text="The person asked not to be filmed or published."
+                    ),
+                ),
+                ("risk_flags", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("state_changed_at", models.DateTimeField(blank=True, null=True)),
+                ("waiting_since", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("first_response_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_cases",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="cases",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_cases",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('web', 'Website'), ('telegram', 'Telegram'), ('whatsapp', 'WhatsApp'), ('sms', 'SMS'), ('hotline', 'Hotline')], max_length=16)),
-                ('relation', models.CharField(choices=[('self', 'The person himself'), ('relative', 'A relative or friend'), ('unknown', 'Unknown')], default='unknown', max_length=16)),
-                ('identity', safepassage.crypto.fields.SealedField(blank=True, null=True)),
-                ('identity_index', safepassage.crypto.fields.BlindIndexField()),
-                ('receipt_lookup_hash', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('applicant_public_key', models.BinaryField(blank=True, max_length=32, null=True)),
-                ('language', models.CharField(blank=True, max_length=8)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_inbound_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Website"),
+                            ("telegram", "Telegram"),
+                            ("whatsapp", "WhatsApp"),
+                            ("sms", "SMS"),
+                            ("hotline", "Hotline"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("self", "The person himself"),
+                            ("relative", "A relative or friend"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=16,
+                    ),
+                ),
+                ("identity", safepassage.crypto.fields.SealedField(blank=True, null=True)),
+                ("identity_index", safepassage.crypto.fields.BlindIndexField()),
+                (
+                    "receipt_lookup_hash",
+                    models.CharField(blank=True, max_length=64, null=True, unique=True),
+                ),
+                ("applicant_public_key", models.BinaryField(blank=True, max_length=32, null=True)),
+                ("language", models.CharField(blank=True, max_length=8)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_inbound_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('direction', models.CharField(choices=[('in', 'Inbound'), ('out', 'Outbound')], max_length=3)),
-                ('channel', models.CharField(choices=[('web', 'Website'), ('telegram', 'Telegram'), ('whatsapp', 'WhatsApp'), ('sms', 'SMS'), ('hotline', 'Hotline')], max_length=16)),
-                ('language', models.CharField(blank=True, max_length=8)),
-                ('body', safepassage.crypto.fields.SealedField()),
-                ('status', models.CharField(choices=[('received', 'Received'), ('queued', 'Queued'), ('sent', 'Sent'), ('delivered', 'Delivered'), ('read', 'Read'), ('failed', 'Failed')], default='received', max_length=16)),
-                ('provider_message_index', safepassage.crypto.fields.BlindIndexField()),
-                ('created_at', models.DateTimeField(db_index=True)),
-                ('status_changed_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('idempotency_key', models.CharField(blank=True, max_length=64)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='messages', to='cases.case')),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='messages', to='cases.contact')),
-                ('envelope', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='intake.inboundenvelope')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("in", "Inbound"), ("out", "Outbound")], max_length=3
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Website"),
+                            ("telegram", "Telegram"),
+                            ("whatsapp", "WhatsApp"),
+                            ("sms", "SMS"),
+                            ("hotline", "Hotline"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("language", models.CharField(blank=True, max_length=8)),
+                ("body", safepassage.crypto.fields.SealedField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("queued", "Queued"),
+                            ("sent", "Sent"),
+                            ("delivered", "Delivered"),
+                            ("read", "Read"),
+                            ("failed", "Failed"),
+                        ],
+                        default="received",
+                        max_length=16,
+                    ),
+                ),
+                ("provider_message_index", safepassage.crypto.fields.BlindIndexField()),
+                ("created_at", models.DateTimeField(db_index=True)),
+                ("status_changed_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("idempotency_key", models.CharField(blank=True, max_length=64)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="messages",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="messages",
+                        to="cases.contact",
+                    ),
+                ),
+                (
+                    "envelope",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="intake.inboundenvelope",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Note',
+            name="Note",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', safepassage.crypto.fields.SealedField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notes', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", safepassage.crypto.fields.SealedField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notes",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['state', 'language', 'waiting_since'], name='cases_case_state_5e9fcb_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["state", "language", "waiting_since"], name="cases_case_state_5e9fcb_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['assigned_to', 'state'], name='cases_case_assigne_74d9b4_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["assigned_to", "state"], name="cases_case_assigne_74d9b4_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.UniqueConstraint(condition=models.Q(('identity_index', ''), _negated=True), fields=('channel', 'identity_index'), name='contact_unique_channel_identity'),
+            model_name="contact",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("identity_index", ""), _negated=True),
+                fields=("channel", "identity_index"),
+                name="contact_unique_channel_identity",
+            ),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['case', 'created_at'], name='cases_messa_case_id_e434df_idx'),
+            model_name="message",
+            index=models.Index(
+                fields=["case", "created_at"], name="cases_messa_case_id_e434df_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='message',
-            constraint=models.UniqueConstraint(condition=models.Q(('provider_message_index', ''), _negated=True), fields=('channel', 'provider_message_index'), name='message_unique_provider_id'),
+            model_name="message",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("provider_message_index", ""), _negated=True),
+                fields=("channel", "provider_message_index"),
+                name="message_unique_provider_id",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='message',
-            constraint=models.UniqueConstraint(condition=models.Q(('idempotency_key', ''), _negated=True), fields=('idempotency_key',), name='message_unique_idempotency_key'),
+            model_name="message",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("idempotency_key", ""), _negated=True),
+                fields=("idempotency_key",),
+                name="message_unique_idempotency_key",
+            ),
         ),
     ]

@@ -6,82 +6,120 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0001_initial'),
+        ("cases", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CannedReply',
+            name="CannedReply",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(db_index=True, max_length=8)),
-                ('title', models.CharField(max_length=100)),
-                ('body', models.TextField(max_length=4000)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("language", models.CharField(db_index=True, max_length=8)),
+                ("title", models.CharField(max_length=100)),
+                ("body", models.TextField(max_length=4000)),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['language', 'title'],
+                "ordering": ["language", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Merge',
+            name="Merge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('merged_at', models.DateTimeField(auto_now_add=True)),
-                ('absorbed_state', models.CharField(max_length=16)),
-                ('absorbed_close_reason', models.CharField(blank=True, max_length=32)),
-                ('absorbed_first_response_at', models.DateTimeField(blank=True, null=True)),
-                ('contact_ids', models.JSONField(default=list)),
-                ('message_ids', models.JSONField(default=list)),
-                ('note_ids', models.JSONField(default=list)),
-                ('filled_fields', models.JSONField(default=list)),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("merged_at", models.DateTimeField(auto_now_add=True)),
+                ("absorbed_state", models.CharField(max_length=16)),
+                ("absorbed_close_reason", models.CharField(blank=True, max_length=32)),
+                ("absorbed_first_response_at", models.DateTimeField(blank=True, null=True)),
+                ("contact_ids", models.JSONField(default=list)),
+                ("message_ids", models.JSONField(default=list)),
+                ("note_ids", models.JSONField(default=list)),
+                ("filled_fields", models.JSONField(default=list)),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-merged_at', '-id'],
+                "ordering": ["-merged_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='note',
-            name='idempotency_key',
+            model_name="note",
+            name="idempotency_key",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AddConstraint(
-            model_name='note',
-            constraint=models.UniqueConstraint(condition=models.Q(('idempotency_key', ''), _negated=True), fields=('idempotency_key',), name='note_unique_idempotency_key'),
+            model_name="note",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("idempotency_key", ""), _negated=True),
+                fields=("idempotency_key",),
+                name="note_unique_idempotency_key",
+            ),
         ),
         migrations.AddField(
-            model_name='cannedreply',
-            name='created_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="cannedreply",
+            name="created_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='merge',
-            name='absorbed',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='merges_absorbed', to='cases.case'),
+            model_name="merge",
+            name="absorbed",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="merges_absorbed",
+                to="cases.case",
+            ),
         ),
         migrations.AddField(
-            model_name='merge',
-            name='kept',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='merges_kept', to='cases.case'),
+            model_name="merge",
+            name="kept",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="merges_kept",
+                to="cases.case",
+            ),
         ),
         migrations.AddField(
-            model_name='merge',
-            name='merged_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="merge",
+            name="merged_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='merge',
-            name='undone_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="merge",
+            name="undone_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cannedreply',
-            constraint=models.UniqueConstraint(fields=('language', 'title'), name='canned_reply_unique_title_per_language'),
+            model_name="cannedreply",
+            constraint=models.UniqueConstraint(
+                fields=("language", "title"), name="canned_reply_unique_title_per_language"
+            ),
         ),
     ]
