@@ -23,7 +23,7 @@ def _secret_file(path: Path, nbytes: int) -> str:
     return path.read_text().strip()
 
 
-def _prepare_environment(port: int) -> None:
+def _prepare_environment() -> None:
     DEMO_DIR.mkdir(parents=True, exist_ok=True)
     var = DEMO_DIR.parent.resolve()
     os.environ["SAFEPASSAGE_DEMO"] = "1"
@@ -38,7 +38,6 @@ def _prepare_environment(port: int) -> None:
     os.environ["SAFEPASSAGE_KEY_PASSPHRASE"] = _secret_file(DEMO_DIR / "passphrase", 24)
     os.environ["SAFEPASSAGE_SECRET_KEY"] = _secret_file(DEMO_DIR / "django-secret-key", 48)
     os.environ["SAFEPASSAGE_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
-    del port
 
 
 def _print_banner(port: int, logins_text: str) -> None:
@@ -82,7 +81,7 @@ def run_demo(*, port: int, reset: bool) -> int:
     """Set up ./var/demo (database, keys, demo data) and serve every tier until Ctrl-C."""
     if reset and DEMO_DIR.exists():
         shutil.rmtree(DEMO_DIR)
-    _prepare_environment(port)
+    _prepare_environment()
     from safepassage.cli.setup import setup_django
 
     setup_django("all")

@@ -22,6 +22,7 @@ from nacl.public import PublicKey
 from safepassage.campaigns.domain import attribute
 from safepassage.campaigns.models import AttributionVia
 from safepassage.cases.domain import add_inbound_message, open_case, transition_case
+from safepassage.cases.domain.flags import flag_case, flag_shared_contact
 from safepassage.cases.domain.identity import (
     IDENTITY_FIELDS,
     INDEXED_FIELDS,
@@ -66,14 +67,6 @@ def current_case(case: Case) -> Case:
         seen.add(case.pk)
         case = Case.objects.get(pk=case.merged_into_id)
     return case
-
-
-def _flag(case: Case, flag: str) -> None:
-    flags = list(case.risk_flags)
-    if flag not in flags:
-        flags.append(flag)
-        Case.objects.filter(pk=case.pk).update(risk_flags=flags)
-        case.risk_flags = flags
 
 
 def _store_identity(case: Case, data: dict[str, Any]) -> None:
@@ -125,8 +118,7 @@ def _store_reach_back(case: Case, data: dict[str, Any], relation: str, language:
             # writing twice, or a planted applicant.  Operators decide; we flag both.
             other = current_case(existing.case)
             if other.pk != case.pk:
-                _flag(case, f"shared_contact:{other.reference}")
-                _flag(other, f"shared_contact:{case.reference}")
+                flag_shared_contact(case, other)
             continue
         Contact.objects.create(
             case=case,
@@ -173,7 +165,7 @@ def handle_web_submission(envelope: InboundEnvelope, data: dict[str, Any]) -> No
         language=page_language,
     )
     if collision:
-        _flag(case, "receipt_collision")
+        flag_case(case, "receipt_collision")
     _store_identity(case, data)
     _store_reach_back(case, data, relation, page_language)
     add_inbound_message(
@@ -228,5 +220,5 @@ def reopen_or_renew(case: Case, contact: Contact) -> Case:
     )
     Contact.objects.filter(pk=contact.pk).update(case=fresh)
     contact.case = fresh
-    _flag(fresh, f"previous_case:{case.reference}")
+    flag_case(fresh, f"previous_case:{case.reference}")
     return fresh

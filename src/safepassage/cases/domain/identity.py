@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record_event
 from safepassage.cases.domain.errors import CaseError
+from safepassage.cases.domain.flags import flag_shared_contact
 from safepassage.cases.domain.locking import lock_case
 from safepassage.cases.models import Case, Contact
 from safepassage.cases.models.contact import Relation
@@ -211,7 +212,7 @@ def add_relative_contact(
     if existing is not None:
         if existing.case_id == case.pk:
             raise CaseError(_("This contact is already on the case."))
-        _flag_shared(case, existing.case)
+        flag_shared_contact(case, existing.case)
         raise CaseError(
             _(
                 "This contact already reaches another case; both are flagged so a "
@@ -239,13 +240,3 @@ def add_relative_contact(
         # Added by someone else (or a double submit) between the check and the insert.
         raise CaseError(_("This contact is already on the case.")) from None
     return contact
-
-
-def _flag_shared(case: Case, other: Case) -> None:
-    for one, two in ((case, other), (other, case)):
-        flag = f"shared_contact:{two.reference}"
-        flags = list(one.risk_flags)
-        if flag not in flags:
-            flags.append(flag)
-            Case.objects.filter(pk=one.pk).update(risk_flags=flags)
-            one.risk_flags = flags

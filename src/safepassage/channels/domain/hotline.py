@@ -14,10 +14,10 @@ from safepassage.accounts.models import Role
 from safepassage.audit.chain import record_event
 from safepassage.cases.domain import add_inbound_message, open_case
 from safepassage.cases.domain.errors import CaseError
+from safepassage.cases.domain.flags import flag_shared_contact
 from safepassage.cases.models import Case, Contact
 from safepassage.cases.models.contact import Relation
 from safepassage.cases.states import CaseState, Channel, InquiryType
-from safepassage.channels.domain.identity import flag_case
 from safepassage.channels.models import Callback, CallbackState, HotlineCall
 from safepassage.crypto.blind_index import blind_index, normalise_phone
 from safepassage.crypto.runtime import get_keyring, get_public_keyring
@@ -44,8 +44,7 @@ def _hotline_contact(
         if case is None or known.pk == case.pk:
             return existing, reopen_or_renew(known, existing)
         # The number reaches another case too: keep both, flag both, let people decide.
-        flag_case(case, f"shared_contact:{known.reference}")
-        flag_case(known, f"shared_contact:{case.reference}")
+        flag_shared_contact(case, known)
         index = ""
     if case is None:
         return None, None

@@ -9,6 +9,7 @@ from django.conf import settings
 from safepassage.campaigns.domain.attribution import attribute
 from safepassage.campaigns.models import AttributionVia, Campaign
 from safepassage.cases.domain import open_case
+from safepassage.cases.domain.flags import flag_shared_contact
 from safepassage.cases.models import Case, Contact
 from safepassage.cases.models.contact import Relation
 from safepassage.cases.states import Channel
@@ -144,17 +145,7 @@ def flag_known_handle(case: Case, handle: str) -> None:
         return
     other = current_case(known.case)
     if other.pk != case.pk:
-        flag_case(case, f"shared_contact:{other.reference}")
-        flag_case(other, f"shared_contact:{case.reference}")
-
-
-def flag_case(case: Case, flag: str) -> None:
-    """Add a risk flag to a case once (flags name references and codes, never content)."""
-    flags = list(case.risk_flags)
-    if flag not in flags:
-        flags.append(flag)
-        Case.objects.filter(pk=case.pk).update(risk_flags=flags)
-        case.risk_flags = flags
+        flag_shared_contact(case, other)
 
 
 def contact_and_case(
