@@ -56,7 +56,7 @@ def record_event(
     """
     detail = dict(detail or {})
     actor_label = actor.get_username() if actor is not None else SYSTEM_ACTOR
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         created_at = timezone.now()
         seq = head.seq + 1

@@ -21,8 +21,9 @@ from nacl.public import PublicKey
 
 from safepassage.campaigns.domain import attribute
 from safepassage.campaigns.models import AttributionVia
-from safepassage.cases.domain import add_inbound_message, open_case, transition_case
+from safepassage.cases.domain import add_inbound_message, open_case
 from safepassage.cases.domain.flags import flag_case, flag_shared_contact
+from safepassage.cases.domain.followups import current_case, reopen_or_renew
 from safepassage.cases.domain.identity import (
     IDENTITY_FIELDS,
     INDEXED_FIELDS,
@@ -33,7 +34,7 @@ from safepassage.cases.domain.identity import (
 )
 from safepassage.cases.models import Case, Contact
 from safepassage.cases.models.contact import Relation
-from safepassage.cases.states import REOPENABLE_REASONS, CaseState, Channel, InquiryType
+from safepassage.cases.states import Channel, InquiryType
 from safepassage.crypto.blind_index import blind_index, normalise_phone
 from safepassage.crypto.errors import MalformedReceipt
 from safepassage.crypto.receipts import derive_receipt_keys, parse_receipt
@@ -58,15 +59,6 @@ def _text(data: dict[str, Any], key: str) -> str:
 def _page_language(data: dict[str, Any]) -> str:
     language = _text(data, "language")
     return language if language in {"ru", "ko", "uk", "en"} else "ru"
-
-
-def current_case(case: Case) -> Case:
-    """Follow merges to the case that now carries this one's contacts."""
-    seen = set()
-    while case.merged_into_id is not None and case.pk not in seen:
-        seen.add(case.pk)
-        case = Case.objects.get(pk=case.merged_into_id)
-    return case
 
 
 def _store_identity(case: Case, data: dict[str, Any]) -> None:
@@ -200,25 +192,3 @@ def handle_web_followup(envelope: InboundEnvelope, data: dict[str, Any]) -> None
         received_at=envelope.received_at,
         envelope=envelope,
     )
-
-
-def reopen_or_renew(case: Case, contact: Contact) -> Case:
-    """The case a contact's new message belongs to, per the state machine.
-
-    An open case takes it as is.  A case closed as withdrawn or unreachable is reopened
-    (the person came back).  A case closed for any other reason stays closed, and a new
-    case is opened for the contact, flagged with the previous reference.
-    """
-    if case.state != CaseState.CLOSED:
-        if contact.case_id != case.pk:
-            Contact.objects.filter(pk=contact.pk).update(case=case)
-        return case
-    if case.close_reason in REOPENABLE_REASONS:
-        return transition_case(case, to=CaseState.ENGAGED, by=None)
-    fresh = open_case(
-        channel=contact.channel, language=case.language, inquiry_type=case.inquiry_type
-    )
-    Contact.objects.filter(pk=contact.pk).update(case=fresh)
-    contact.case = fresh
-    flag_case(fresh, f"previous_case:{case.reference}")
-    return fresh

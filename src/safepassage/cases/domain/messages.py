@@ -43,7 +43,7 @@ def add_inbound_message(
     applicant).  The case's ``waiting_since`` keeps the *oldest* unanswered message so
     the queue sorts by how long the person has really waited.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         message = Message.objects.create(
             case=case,
             contact=contact,

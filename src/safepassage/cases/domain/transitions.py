@@ -42,7 +42,7 @@ def open_case(
     actor: Account | None = None,
 ) -> Case:
     """Create a new case in state ``new`` and audit it.  Side effect: one audit event."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         case = Case.objects.create(
             first_channel=channel,
             language=language,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from safepassage.campaigns.domain.attribution import attribute
 from safepassage.campaigns.models import CODE_PATTERN, AttributionVia, Campaign, normalise_code
+from safepassage.cases.domain.followups import current_case
 from safepassage.cases.models import Case, Contact, DeliveryStatus, Direction, Message
 from safepassage.channels.base import BotCommand, ChoiceMade
 from safepassage.channels.domain.identity import bot_languages, get_session, supported_language
@@ -23,7 +24,6 @@ from safepassage.channels.models import ChannelInstance, ChatSession, OutboundDe
 from safepassage.channels.registry import get_type
 from safepassage.crypto.runtime import get_keyring
 from safepassage.crypto.sealing import seal
-from safepassage.worker.web import current_case
 
 LANGUAGE_NAMES = {"ru": "Русский", "ko": "한국어", "uk": "Українська", "en": "English"}
 LANGUAGE_CHOICE_PREFIX = "lang:"

@@ -15,6 +15,7 @@ from safepassage.audit.chain import record_event
 from safepassage.cases.domain import add_inbound_message, open_case
 from safepassage.cases.domain.errors import CaseError
 from safepassage.cases.domain.flags import flag_shared_contact
+from safepassage.cases.domain.followups import current_case, reopen_or_renew
 from safepassage.cases.models import Case, Contact
 from safepassage.cases.models.contact import Relation
 from safepassage.cases.states import CaseState, Channel, InquiryType
@@ -22,7 +23,6 @@ from safepassage.channels.models import Callback, CallbackState, HotlineCall
 from safepassage.crypto.blind_index import blind_index, normalise_phone
 from safepassage.crypto.runtime import get_keyring, get_public_keyring
 from safepassage.crypto.sealing import seal
-from safepassage.worker.web import current_case, reopen_or_renew
 
 if TYPE_CHECKING:
     from safepassage.accounts.models import Account

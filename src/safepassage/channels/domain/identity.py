@@ -10,6 +10,7 @@ from safepassage.campaigns.domain.attribution import attribute
 from safepassage.campaigns.models import AttributionVia, Campaign
 from safepassage.cases.domain import open_case
 from safepassage.cases.domain.flags import flag_shared_contact
+from safepassage.cases.domain.followups import current_case, reopen_or_renew
 from safepassage.cases.models import Case, Contact
 from safepassage.cases.models.contact import Relation
 from safepassage.cases.states import Channel
@@ -17,7 +18,6 @@ from safepassage.channels.models import ChannelInstance, ChatSession
 from safepassage.crypto.blind_index import blind_index, normalise_phone
 from safepassage.crypto.runtime import get_keyring
 from safepassage.crypto.sealing import seal
-from safepassage.worker.web import current_case, reopen_or_renew
 
 DEFAULT_BOT_LANGUAGE = "ru"
 _WORD = re.compile(r"\b[A-Za-z0-9]{3,12}\b", re.ASCII)
@@ -154,7 +154,7 @@ def contact_and_case(
     """The contact behind ``session`` and the case its new message belongs to.
 
     A known contact's case is followed through merges and reopened or renewed as the
-    state machine says (``worker.web.reopen_or_renew``).  An unknown one gets a new case
+    state machine says (``cases.domain.followups.reopen_or_renew``).  An unknown one gets a new case
     in the detected language, attributed to the campaign the session remembers.
     Returns ``(contact, case, case_is_new)``.
     """
