@@ -18,6 +18,7 @@ from safepassage.channels.models import ChannelInstance, ChatSession
 from safepassage.crypto.blind_index import blind_index, normalise_phone
 from safepassage.crypto.runtime import get_keyring
 from safepassage.crypto.sealing import seal
+from safepassage.db.prepared import PreparedQuery
 
 DEFAULT_BOT_LANGUAGE = "ru"
 _WORD = re.compile(r"\b[A-Za-z0-9]{3,12}\b", re.ASCII)
@@ -39,6 +40,19 @@ _SESSION_COLUMNS = (
             "version",
         )
     ),
+)
+
+
+# Compiled once: this lookup runs for every message the worker opens.
+_SESSION_LOOKUP: PreparedQuery[ChatSession] = PreparedQuery(
+    lambda instance_id, index: (
+        ChatSession.objects.select_related("contact__case")
+        .only(*_SESSION_COLUMNS)
+        .filter(instance_id=instance_id, identity_index=index)
+        .order_by()[:1]
+    ),
+    instance_id="int",
+    index="hex64",
 )
 
 
@@ -79,14 +93,8 @@ def get_session(instance: ChannelInstance, identity: str, *, hint: str = "") -> 
     """
     index = identity_index(instance, identity)
     # One query for session, contact and case, with only the columns the worker reads
-    # (the case's sealed identity fields stay in the database): this runs per message.
-    found = list(
-        ChatSession.objects.select_related("contact__case")
-        .only(*_SESSION_COLUMNS)
-        .filter(instance=instance, identity_index=index)
-        .order_by()[:1]
-    )
-    session = found[0] if found else None
+    # (the case's sealed identity fields stay in the database).
+    session = _SESSION_LOOKUP.first(instance_id=instance.pk, index=index)
     if session is not None:
         if not session.language_chosen and not session.language and supported_language(hint):
             session.language = supported_language(hint)

@@ -31,6 +31,7 @@ from safepassage.channels.registry import get_type
 from safepassage.crypto.blind_index import blind_index
 from safepassage.crypto.runtime import get_keyring
 from safepassage.crypto.sealing import seal
+from safepassage.db.prepared import PreparedQuery
 from safepassage.intake.models import InboundEnvelope
 from safepassage.worker.envelopes import EnvelopeRejected
 from safepassage.worker.language import detect_language
@@ -94,6 +95,18 @@ def apply_event(
         apply_status(instance, event)
 
 
+# Compiled once: the provider-retry check runs for every inbound message.
+_SEEN_MESSAGE: PreparedQuery[Message] = PreparedQuery(
+    lambda channel, index: (
+        Message.objects.only("id")
+        .filter(channel=channel, provider_message_index=index)
+        .order_by()[:1]
+    ),
+    channel="text",
+    index="hex64",
+)
+
+
 def message_index(instance: ChannelInstance, provider_id: str) -> str:
     """Blind index of an inbound provider message id (unique per channel)."""
     return blind_index(get_keyring(), "provider_message", f"{instance.pk}:in:{provider_id}")
@@ -112,7 +125,7 @@ def receive_message(
     queued for download; the bot acknowledges the first message of a new case.
     """
     index = message_index(instance, event.provider_id)
-    if Message.objects.filter(channel=instance.channel, provider_message_index=index).exists():
+    if _SEEN_MESSAGE.first(channel=instance.channel, index=index) is not None:
         return None
     session = get_session(instance, event.identity, hint=event.language_hint)
     text = event.text[:MAX_TEXT]
