@@ -148,15 +148,19 @@ def process_pending(limit: int = 100) -> int:
     )
     tried = 0
     remaining = ids
+    size = BATCH_SIZE
     while remaining:
-        batch = remaining[:BATCH_SIZE]
+        batch = remaining[:size]
         handled = _process_batch(batch)
         tried += len(handled)
         if not handled:
             # All taken by another worker (or already handled): go on with the rest.
             remaining = remaining[len(batch) :]
             continue
-        # A batch closed early leaves its later envelopes for the next one.
+        # A batch closed early leaves its later envelopes for the next one, and the
+        # next batch asks for only as many as fitted (locking and loading rows that
+        # wait for a later batch costs as much as a handler on PostgreSQL).
+        size = len(handled) if len(handled) < len(batch) else min(BATCH_SIZE, size * 2)
         last = handled[-1].pk
         remaining = [pk for pk in remaining if pk > last]
     return tried
