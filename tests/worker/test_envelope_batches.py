@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from safepassage.campaigns.models import Campaign
@@ -81,7 +83,8 @@ def test_a_failing_envelope_is_rolled_back_alone_and_retried_later(
     assert broken.status == EnvelopeStatus.PENDING
     assert broken.attempts == 1
     assert broken.error_code == "Boom"
-    assert broken.retry_at is not None and broken.retry_at > timezone.now()
+    assert broken.retry_at is not None
+    assert broken.retry_at > timezone.now()
     # Not due yet: the next round leaves it alone.
     assert process_pending() == 0
 
@@ -164,3 +167,36 @@ def test_an_envelope_handled_already_is_skipped(installed_keys: Keyring, seen: l
     assert process_envelope(envelope.pk) == EnvelopeStatus.PROCESSED
     assert process_envelope(envelope.pk) == "skipped"
     assert seen == ["S1"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_handle_each_envelope_exactly_once(
+    installed_keys: Keyring, seen: list[str]
+) -> None:
+    made = [probe_envelope(installed_keys, f"W{n:03d}") for n in range(120)]
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            while process_pending(limit=20):
+                pass
+        except BaseException as error:  # reported below, not swallowed
+            errors.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=work) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    connection.close()
+
+    assert errors == []
+    assert sorted(seen) == sorted(f"W{n:03d}" for n in range(120))
+    assert (
+        InboundEnvelope.objects.filter(
+            pk__in=[e.pk for e in made], status=EnvelopeStatus.PROCESSED
+        ).count()
+        == 120
+    )
