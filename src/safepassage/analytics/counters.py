@@ -138,26 +138,38 @@ def count_case_attributed(case: Case, campaign: Campaign) -> None:
     Telegram chat whose ``/start`` code is attributed after the case opened, or a
     hotline operator's choice).  Its opening and funnel counts move with it.
     """
+    count_campaign_moved(case, previous_id=None, campaign_id=campaign.pk)
+
+
+def count_campaign_moved(case: Case, *, previous_id: int | None, campaign_id: int | None) -> None:
+    """Move an already counted case's opening and funnel counts between campaigns.
+
+    ``None`` stands for "no campaign".  Used by ``count_case_attributed`` and when undoing
+    a merge takes back the campaign the kept case had inherited.  Nothing is written
+    when the two are the same.
+    """
+    if previous_id == campaign_id:
+        return
     moves: list[tuple[datetime.date, str, str]] = [(_day(case.created_at), Metric.OPENED, "")]
     moves += [
         (day, Metric.REACHED, state)
         for day, state in StateReached.objects.filter(case_id=case.pk).values_list("day", "state")
     ]
+    before = "" if previous_id is None else str(previous_id)
+    after = "" if campaign_id is None else str(campaign_id)
     rows: list[DailyCount] = []
     for day, metric, key in moves:
-        rows.append(
-            DailyCount(day=day, metric=metric, key=key, dimension=Dimension.CAMPAIGN, count=-1)
-        )
-        rows.append(
-            DailyCount(
-                day=day,
-                metric=metric,
-                key=key,
-                dimension=Dimension.CAMPAIGN,
-                value=str(campaign.pk),
-                count=1,
+        for value, count in ((before, -1), (after, 1)):
+            rows.append(
+                DailyCount(
+                    day=day,
+                    metric=metric,
+                    key=key,
+                    dimension=Dimension.CAMPAIGN,
+                    value=value,
+                    count=count,
+                )
             )
-        )
     DailyCount.objects.bulk_create(rows)
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safepassage.campaigns.domain import active_campaign_choices
 from safepassage.cases.models.contact import Relation
 from safepassage.cases.states import InquiryType
 from safepassage.channels.base import ChannelType
@@ -111,6 +112,16 @@ class HotlineCallForm(forms.Form):
     inquiry_type = forms.ChoiceField(
         label=_("What the call was about"), choices=InquiryType.choices, initial=InquiryType.OTHER
     )
+    campaign = forms.ChoiceField(
+        label=_("Campaign the caller mentioned"),
+        required=False,
+        help_text=_("Only if the caller named a leaflet, video or post. Running campaigns only."),
+        error_messages={
+            "invalid_choice": _(
+                "That campaign is not running. Choose one from the list, or leave it empty."
+            )
+        },
+    )
     summary = forms.CharField(
         label=_("Summary of the call"),
         max_length=MAX_SUMMARY,
@@ -147,6 +158,10 @@ class HotlineCallForm(forms.Form):
         field = self.fields["language"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = languages
+        campaign = self.fields["campaign"]
+        assert isinstance(campaign, forms.ChoiceField)
+        # Read per form: a campaign that ends between two calls drops out of the list.
+        campaign.choices = [("", _("None mentioned")), *active_campaign_choices()]
 
     def clean_called_at(self) -> Any:
         value = self.cleaned_data.get("called_at")

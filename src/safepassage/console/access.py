@@ -26,6 +26,7 @@ from safepassage.accounts.sessions import is_verified_session
 from safepassage.audit.chain import record_event
 from safepassage.cases.models import Case
 from safepassage.cases.states import CaseState
+from safepassage.register.models import CapturedPerson
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -120,7 +121,9 @@ def may_act_on_case(user: Account, case: Case, *, action: str) -> bool:
     - operator: cases in a language it reads that are unassigned or assigned to it;
       never assign, merge or close;
     - supervisor: everything;
-    - registrar: may view surrendered cases only;
+    - registrar: may view (only view) a surrendered case, or a case whose person has a
+      register record whatever its state since (closed as completed, say), so the record
+      keeps its link to the conversation;
     - analyst, admin: never any case content.
     """
     if action not in CASE_ACTIONS:
@@ -136,8 +139,15 @@ def may_act_on_case(user: Account, case: Case, *, action: str) -> bool:
             return False
         return case.assigned_to_id is None or case.assigned_to_id == user.pk
     if user.role == Role.REGISTRAR:
-        return action == "view" and case.state == CaseState.SURRENDERED
+        if action != "view":
+            return False
+        return case.state == CaseState.SURRENDERED or _has_register_record(case)
     return False
+
+
+def _has_register_record(case: Case) -> bool:
+    """Whether the person of ``case`` is in the captured-person register (one query)."""
+    return CapturedPerson.objects.filter(case_id=case.pk).exists()
 
 
 def get_case_for(user: Account, reference: str, *, action: str) -> Case:

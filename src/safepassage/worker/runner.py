@@ -4,7 +4,8 @@ Envelopes are polled rather than enqueued as one task each: the intake then writ
 single row per submission (half the writes under a flood), and the worker drains them
 in arrival order.  Everything else (outbound sends with retries, periodic jobs) runs
 through Django's tasks API on the database backend, in a second thread of the same
-process.
+process.  django-tasks has no scheduler, so a third, small thread enqueues the periodic
+jobs (today: folding the analytics counters) on a timer.
 """
 
 from __future__ import annotations
@@ -12,21 +13,66 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import timedelta
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection, connections, transaction
+from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
+from safepassage.analytics.tasks import squash_counters_task
 from safepassage.worker.envelopes import process_pending
 
 logger = logging.getLogger(__name__)
 IDLE_INTERVAL = 0.5
+# Counter rows are folded every five minutes: often enough that the dashboard's sums
+# read few unsquashed rows, rarely enough to cost nothing measurable.
+SQUASH_EVERY = 300.0
+# A squash "running" for longer than this died with its worker; enqueue a new one.
+_STALE_RUN = timedelta(hours=1)
+# An arbitrary constant naming the "enqueueing periodic jobs" lock (PostgreSQL).
+_SCHEDULE_LOCK = 0x5350_5343
+
+
+def enqueue_squash_if_idle() -> bool:
+    """Enqueue ``squash_counters_task`` unless one is already waiting or running.
+
+    Returns whether one was enqueued.  Several workers may call this at once: on
+    PostgreSQL a transaction-scoped advisory lock serialises the check and the insert;
+    SQLite's transactions begin IMMEDIATE (one writer at a time) in our settings.  A task
+    shown as running for over an hour belonged to a worker that died, and is ignored.
+    Side effect: at most one task row.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SCHEDULE_LOCK])
+        pending = (
+            DBTaskResult.objects.filter(
+                task_path=squash_counters_task.module_path, status=TaskResultStatus.READY
+            ).exists()
+            or DBTaskResult.objects.filter(
+                task_path=squash_counters_task.module_path,
+                status=TaskResultStatus.RUNNING,
+                started_at__gt=timezone.now() - _STALE_RUN,
+            ).exists()
+        )
+        if pending:
+            return False
+        squash_counters_task.enqueue()
+    return True
 
 
 class WorkerRunner:
-    """Runs the envelope loop and a django-tasks database worker until ``stop()``."""
+    """Runs the envelope loop, a django-tasks database worker and the periodic-job
+    timer until ``stop()``."""
 
-    def __init__(self, *, interval: float = IDLE_INTERVAL) -> None:
+    def __init__(
+        self, *, interval: float = IDLE_INTERVAL, squash_every: float = SQUASH_EVERY
+    ) -> None:
         self.interval = interval
+        self.squash_every = squash_every
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._task_worker: object | None = None
@@ -41,7 +87,9 @@ class WorkerRunner:
                 handled = 0
             if not handled:
                 self._stop.wait(self.interval)
-        close_old_connections()
+        # This thread's connections end with it (a kept-alive PostgreSQL connection
+        # would otherwise linger until the process exits).
+        connections.close_all()
 
     def _task_loop(self) -> None:
         from django_tasks_db.management.commands.db_worker import Worker
@@ -57,23 +105,45 @@ class WorkerRunner:
             excluded_queue_names=[],
         )
         self._task_worker = worker
+        if self._stop.is_set():
+            # stop() ran before the worker existed and could not tell it.
+            worker.running = False
+        try:
+            while not self._stop.is_set():
+                try:
+                    worker.run()
+                    return
+                except Exception:
+                    logger.exception("task worker error; restarting in 1 s")
+                    time.sleep(1)
+        finally:
+            connections.close_all()
+
+    def _periodic_loop(self) -> None:
+        # The first squash runs at start-up: it folds whatever piled up while stopped.
         while not self._stop.is_set():
+            close_old_connections()
             try:
-                worker.run()
-                return
+                enqueue_squash_if_idle()
             except Exception:
-                logger.exception("task worker error; restarting in 1 s")
-                time.sleep(1)
+                logger.exception("periodic job error")
+            self._stop.wait(self.squash_every)
+        connections.close_all()
 
     def start(self) -> None:
-        """Start both loops in background threads."""
-        for target, name in ((self._envelope_loop, "envelopes"), (self._task_loop, "tasks")):
+        """Start the three loops in background threads."""
+        loops = (
+            (self._envelope_loop, "envelopes"),
+            (self._task_loop, "tasks"),
+            (self._periodic_loop, "periodic"),
+        )
+        for target, name in loops:
             thread = threading.Thread(target=target, name=f"worker-{name}", daemon=True)
             thread.start()
             self._threads.append(thread)
 
     def stop(self, timeout: float = 10) -> None:
-        """Ask both loops to finish their current item and wait for them."""
+        """Ask the loops to finish their current item and wait for them."""
         self._stop.set()
         if self._task_worker is not None:
             self._task_worker.running = False  # type: ignore[attr-defined]

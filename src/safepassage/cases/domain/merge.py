@@ -4,7 +4,9 @@ A merge moves the absorbed case's contacts, messages and notes to the kept case,
 fills the kept case's empty identity fields from the absorbed one, closes the absorbed
 case as a duplicate (through the state machine) and points it at the kept case
 (``merged_into``), so the worker routes anything new from its contacts to the kept case.
-A ``Merge`` row records what moved; ``undo_merge`` moves exactly that back.
+A ``Merge`` row records what moved; ``undo_merge`` moves exactly that back.  A kept
+case without a campaign inherits the absorbed case's (recorded as ``"campaign"`` among
+the filled fields), and gives it back on undo.
 """
 
 from __future__ import annotations
@@ -62,8 +64,10 @@ def merge_cases(*, keep: Case, absorb: Case, by: Account) -> Merge:
     surrendered case: keep that one instead).  Side effects, in one transaction: rows of
     contacts, messages and notes move to ``keep``; ``keep`` gets empty identity fields
     filled, the earliest first-response time, a recomputed waiting time and the
-    stricter media consent; ``absorb`` is closed as duplicate with ``merged_into`` set;
-    both versions bump; one ``Merge`` row and ``case.merged`` audit events.
+    stricter media consent, and the absorbed case's campaign if it had none (through
+    ``campaigns.domain.inherit_campaign``: an attribution row, counters, an audit event);
+    ``absorb`` is closed as duplicate with ``merged_into`` set; both versions bump; one
+    ``Merge`` row and ``case.merged`` audit events.
     """
     if by.role != Role.SUPERVISOR:
         raise MergeRefused(_("Only a supervisor may merge cases."))
@@ -119,6 +123,13 @@ def merge_cases(*, keep: Case, absorb: Case, by: Account) -> Merge:
         if kept.group_size is None and gone.group_size is not None:
             kept.group_size = gone.group_size
             merge.filled_fields.append("group_size")
+        # Imported here because the campaigns app builds on this one.
+        from safepassage.campaigns.domain.merging import inherit_campaign
+
+        # The person reached us through the duplicate's campaign; sets kept.campaign in
+        # memory too, so the save below keeps it.
+        if inherit_campaign(kept, source=gone) is not None:
+            merge.filled_fields.append("campaign")
         # "Do not film" from either record binds the person; it is not undone by unmerge.
         kept.no_filming = kept.no_filming or gone.no_filming
         kept.first_response_at = _earliest(kept.first_response_at, gone.first_response_at)
@@ -143,9 +154,12 @@ def undo_merge(merge: Merge, *, by: Account) -> Merge:
     The recorded contacts and notes move back to the absorbed case, with every message
     of those contacts (including ones that arrived after the merge) and the recorded
     messages.  Identity fields filled by the merge are cleared from the kept case if
-    nobody changed them since.  The absorbed case gets its state before the merge back.
-    Side effects: rows move, both cases' versions bump, ``undone_at`` is set and
-    ``case.unmerged`` events are written.  Undoing twice is refused.
+    nobody changed them since.  A campaign the kept case inherited goes back too
+    (``campaigns.domain.drop_inherited_campaign``: it falls back to a code the kept case
+    saw itself after the merge, if any, else to none).  The absorbed case gets its state
+    before the merge back.  Side effects: rows move, both cases' versions bump,
+    ``undone_at`` is set and ``case.unmerged`` events are written.  Undoing twice is
+    refused.
     """
     if by.role != Role.SUPERVISOR:
         raise MergeRefused(_("Only a supervisor may undo a merge."))
@@ -165,6 +179,13 @@ def undo_merge(merge: Merge, *, by: Account) -> Merge:
         Note.objects.filter(pk__in=record.note_ids, case=kept).update(case=gone)
 
         for field in record.filled_fields:
+            if field == "campaign":
+                if gone.campaign_id is not None:
+                    # Imported here because the campaigns app builds on this one.
+                    from safepassage.campaigns.domain.merging import drop_inherited_campaign
+
+                    drop_inherited_campaign(kept, campaign_id=gone.campaign_id, by=by)
+                continue
             if field == "group_size":
                 if kept.group_size == gone.group_size:
                     kept.group_size = None

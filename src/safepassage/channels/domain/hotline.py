@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from safepassage.accounts.models import Role
 from safepassage.audit.chain import record_event
+from safepassage.campaigns.domain import active_campaigns, attribute
+from safepassage.campaigns.models import AttributionVia, normalise_code
 from safepassage.cases.domain import add_inbound_message, open_case
 from safepassage.cases.domain.errors import CaseError
 from safepassage.cases.domain.flags import flag_shared_contact
@@ -71,6 +73,7 @@ def log_hotline_call(
     case: Case | None = None,
     callback_due: datetime | None = None,
     callback_note: str = "",
+    campaign_code: str = "",
 ) -> HotlineCall:
     """Log a call answered on the hotline into the common inbox.
 
@@ -78,9 +81,13 @@ def log_hotline_call(
     again lands on the same case (reopened or renewed per the state machine).  Without
     ``case`` and without a known number, a new case is opened in the caller's language.
     The summary becomes an inbound message (the case waits for follow-up).  With
-    ``callback_due``, a call-back is scheduled too.  Side effects: possibly a case and a
-    contact; one message; ``hotline.call_logged`` (and ``callback.scheduled``) audit
-    events.
+    ``callback_due``, a call-back is scheduled too.  ``campaign_code`` is the running
+    campaign the caller mentioned ("I saw the leaflet…"), chosen by the operator from
+    ``active_campaign_choices``; it is attributed to the case with ``via="operator"``
+    (the case's campaign if it had none, else a later code).  An unknown or no longer
+    running campaign is refused before anything is written.  Side effects: possibly a
+    case and a contact; one message; an attribution (see ``attribute``);
+    ``hotline.call_logged`` (and ``callback.scheduled``) audit events.
     """
     summary = summary.strip()[:MAX_SUMMARY]
     if not summary:
@@ -91,6 +98,11 @@ def log_hotline_call(
         raise CaseError(
             _("Case %(ref)s is closed; reopen it before logging a call on it.")
             % {"ref": case.reference}
+        )
+    campaign_code = normalise_code(campaign_code)
+    if campaign_code and campaign_code not in {c.code for c in active_campaigns()}:
+        raise CaseError(
+            _("That campaign is not running. Choose one from the list, or leave it empty.")
         )
     called_at = called_at or timezone.now()
     with transaction.atomic():
@@ -135,6 +147,8 @@ def log_hotline_call(
             object_ref=target.reference,
             detail={"call": call.pk, "relation": relation, "language": language},
         )
+        if campaign_code:
+            attribute(target, campaign_code, via=AttributionVia.OPERATOR)
         if callback_due is not None:
             schedule_callback(
                 case=target, contact=contact, due_at=callback_due, by=by, note=callback_note

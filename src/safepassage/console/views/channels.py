@@ -226,6 +226,7 @@ def hotline_call(request: HttpRequest) -> HttpResponse:
                 case=case,
                 callback_due=data["callback_due"],
                 callback_note=data["callback_note"],
+                campaign_code=data["campaign"],
             )
         except CaseError as error:
             form.add_error(None, str(error))

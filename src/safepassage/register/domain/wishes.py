@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record_event
@@ -54,6 +55,29 @@ def current_wish(record: CapturedPerson) -> str:
     """The current wish's code, or ``""`` if none was recorded (opens one sealed value)."""
     row = record.wishes.order_by("-stated_on", "-id").first()
     return open_value(row.wish) if row is not None else ""
+
+
+def current_wish_counts() -> dict[str, int]:
+    """How many people still interned hold each wish now (their latest), by wish code.
+
+    The analytics dashboard's wish source (registered in ``RegisterConfig.ready``): it
+    opens one sealed wish per interned person in memory and returns counts only, so no
+    counter row ever holds a wish (see ``analytics.wishes``).  Released, repatriated
+    and dead people no longer count: their wish about repatriation is settled.  Every
+    ``Wish`` code is present, zero included.  Writes nothing.
+    """
+    latest = RepatriationWish.objects.filter(record=OuterRef("record")).order_by(
+        "-stated_on", "-id"
+    )
+    rows = RepatriationWish.objects.filter(
+        record__status=RecordStatus.INTERNED, pk=Subquery(latest.values("pk")[:1])
+    ).values_list("wish", flat=True)
+    counts = dict.fromkeys(Wish.values, 0)
+    for sealed in rows.iterator(chunk_size=2000):
+        code = open_value(sealed)
+        # A code from a newer release than this one still counts, under its own name.
+        counts[code] = counts.get(code, 0) + 1
+    return counts
 
 
 def record_wish(
