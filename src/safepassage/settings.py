@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "safepassage.channels",
     "safepassage.register",
     "safepassage.analytics",
+    "safepassage.floods",
     "safepassage.intake",
     "safepassage.console",
     "safepassage.worker",

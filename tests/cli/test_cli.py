@@ -244,3 +244,12 @@ def test_check_reports_insecure_settings(deployment: dict[str, str]) -> None:
     assert "[ok] Django secret key configured" in result.stdout
     assert "[FAIL] cookies marked Secure" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_check_names_a_malformed_flood_setting(deployment: dict[str, str]) -> None:
+    result = run_cli("check", env={**deployment, "SAFEPASSAGE_FLOOD_BURST": "sixty"})
+    assert result.returncode == 1
+    assert "[FAIL] flood settings: SAFEPASSAGE_FLOOD_BURST must be COUNT/SECONDS" in result.stdout
+    assert "Traceback" not in result.stderr
+    fine = run_cli("check", env=deployment)
+    assert "[ok] flood settings valid" in fine.stdout

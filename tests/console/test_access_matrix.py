@@ -22,8 +22,9 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from pytest_django.fixtures import Settings
 
 from safepassage.accounts.models import Account
-from safepassage.cases.domain import open_case
+from safepassage.cases.domain import open_case, transition_case
 from safepassage.cases.models import Case
+from safepassage.cases.states import CaseState, CloseReason
 
 from .helpers import FAST_PASSWORD_HASHERS, force_verified_login
 
@@ -40,6 +41,14 @@ PUBLIC_VIEWS = {
 # Rules that hold whatever a view declares, checked against the declarations themselves.
 ADMIN_ONLY = {"console:accounts", "console:account-create", "console:account-detail"}
 SUPERVISOR_AND_ADMIN = {"console:audit", "console:audit-verify"}
+# Flood groups list case references, states and flags; only supervisors decide on them.
+SUPERVISOR_ONLY = {
+    "console:floods",
+    "console:flood",
+    "console:flood-confirm",
+    "console:flood-dismiss",
+    "console:flood-member-remove",
+}
 EVERY_ROLE = {
     "console:home",
     "console:my-security",
@@ -54,6 +63,17 @@ MAY_SEE_MATRIX_CASE = {
     "olga": False,
     "sofia": True,
     "roman": False,
+    "anna": False,
+    "adam": False,
+}
+# Who may look at a Korean case whose person surrendered, is in the register and whose
+# case was then closed as completed: the registrar keeps it (read-only) through the
+# register record; an operator who reads Korean keeps an unassigned case.
+MAY_SEE_COMPLETED_CASE = {
+    "kim": True,
+    "olga": False,
+    "sofia": True,
+    "roman": True,
     "anna": False,
     "adam": False,
 }
@@ -148,6 +168,7 @@ def clients(personas: dict[str, Account]) -> dict[str, Client]:
 def test_console_has_routes_to_check() -> None:
     names = {route.name for route in ROUTES}
     assert {"console:home", "console:sign-in", "console:accounts", "console:audit"} <= names
+    assert names >= SUPERVISOR_ONLY
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
@@ -166,6 +187,8 @@ def test_declared_roles_match_the_programme_rules(route: ConsoleRoute) -> None:
         assert roles == {"admin"}
     if route.name in SUPERVISOR_AND_ADMIN:
         assert roles == {"supervisor", "admin"}
+    if route.name in SUPERVISOR_ONLY:
+        assert roles == {"supervisor"}
     if route.name in EVERY_ROLE:
         assert roles == {"operator", "supervisor", "registrar", "analyst", "admin"}
     if route.case_scoped:
@@ -196,7 +219,13 @@ def _check_anonymous(route: ConsoleRoute, url: str, case: Case) -> None:
 
 
 def _check_persona(
-    route: ConsoleRoute, url: str, case: Case, name: str, account: Account, client: Client
+    route: ConsoleRoute,
+    url: str,
+    case: Case,
+    name: str,
+    account: Account,
+    client: Client,
+    may_see: dict[str, bool] = MAY_SEE_MATRIX_CASE,
 ) -> None:
     roles = route.view.console_roles
     if account.role not in roles:
@@ -209,7 +238,7 @@ def _check_persona(
     assert response.status_code < 500, (name, response.status_code)
     assert response.status_code != 403, name
     assert not _is_sign_in_redirect(response), name
-    if route.case_scoped and not MAY_SEE_MATRIX_CASE[name]:
+    if route.case_scoped and not may_see[name]:
         # Let through the role gate, stopped by get_case_for: "not found", nothing shown.
         assert response.status_code in (404, 405), (name, response.status_code)
         assert case.reference.encode() not in response.content
@@ -231,3 +260,45 @@ def test_route_answers_anonymous_and_every_persona_as_declared(
         return
     for name, account in personas.items():
         _check_persona(route, url, matrix_case, name, account, clients[name])
+
+
+CASE_ROUTES = [route for route in ROUTES if route.case_scoped]
+
+
+@pytest.fixture
+def completed_case(personas: dict[str, Account]) -> Case:
+    """A Korean case taken to surrender (which opens its register record), then closed."""
+    case = open_case(channel="web", language="ko", inquiry_type="surrender")
+    for state in (CaseState.ENGAGED, CaseState.VERIFIED, CaseState.PLANNING):
+        case = transition_case(case, to=state, by=personas["kim"])
+    case = transition_case(case, to=CaseState.SURRENDERED, by=personas["kim"])
+    return transition_case(
+        case, to=CaseState.CLOSED, by=personas["sofia"], reason=CloseReason.COMPLETED
+    )
+
+
+@pytest.mark.parametrize("route", CASE_ROUTES, ids=lambda r: r.name)
+def test_case_route_answers_every_persona_for_a_registered_case_closed_as_completed(
+    route: ConsoleRoute,
+    completed_case: Case,
+    personas: dict[str, Account],
+    clients: dict[str, Client],
+) -> None:
+    """The register record keeps the case open to the registrar, for viewing only: the
+    workspace opens; every other case URL a registrar's role reaches either refuses the
+    method or leaves the case as it was."""
+    url = url_for(route, completed_case, personas)
+    for name, account in personas.items():
+        _check_persona(
+            route, url, completed_case, name, account, clients[name], MAY_SEE_COMPLETED_CASE
+        )
+    registrar = clients["roman"]
+    if route.name == "console:case":
+        page = registrar.get(url)
+        assert page.status_code == 200
+        assert completed_case.reference.encode() in page.content
+    version = Case.objects.values_list("version", flat=True).get(pk=completed_case.pk)
+    answer = registrar.post(url)
+    if "registrar" not in route.view.console_roles:
+        assert answer.status_code == 403
+    assert Case.objects.values_list("version", flat=True).get(pk=completed_case.pk) == version

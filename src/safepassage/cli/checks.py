@@ -43,6 +43,7 @@ def self_check() -> int:
     attempt("Django secret key configured", check_secret_key)
     attempt(f"{describe_database()} reachable and migrated", check_database)
     attempt(f"keys for the {role} role readable", lambda: unlock_keys(role))
+    results.append(_flood_settings_result())
     results.append((not settings.DEBUG, "DEBUG is off"))
     results.append((settings.SESSION_COOKIE_SECURE, "cookies marked Secure (TLS)"))
     results.append((settings.SECURE_HSTS_SECONDS > 0, "HSTS enabled"))
@@ -52,3 +53,15 @@ def self_check() -> int:
     for ok, label in results:
         print(f"[{'ok' if ok else 'FAIL'}] {label}")
     return 0 if all(ok for ok, _ in results) else 1
+
+
+def _flood_settings_result() -> tuple[bool, str]:
+    """A malformed flood setting would make every new case's envelope fail in the
+    worker; say so at deploy time instead."""
+    from safepassage.floods.conf import flood_settings
+
+    try:
+        flood_settings()
+    except ValueError as error:
+        return False, f"flood settings: {error}"
+    return True, "flood settings valid"

@@ -9,13 +9,14 @@ from safepassage.console.views import accounts, audit, auth, home
 
 app_name = "console"
 # Queues, cases, search, supervision; channels and hotline; the analyst dashboard;
-# campaigns; the captured-person register.
+# campaigns; the captured-person register; flood groups.
 EXTRA_URL_MODULES = (
     "safepassage.console.urls_cases",
     "safepassage.console.urls_channels",
     "safepassage.console.urls_stats",
     "safepassage.console.urls_campaigns",
     "safepassage.console.urls_register",
+    "safepassage.floods.urls",
 )
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", home.home, name="home"),

@@ -40,6 +40,7 @@ from safepassage.crypto.errors import MalformedReceipt
 from safepassage.crypto.receipts import derive_receipt_keys, parse_receipt
 from safepassage.crypto.runtime import get_keyring
 from safepassage.crypto.sealing import seal
+from safepassage.floods.domain import note_new_case
 from safepassage.intake.models import EnvelopeKind, InboundEnvelope
 from safepassage.worker.envelopes import EnvelopeRejected, handles
 from safepassage.worker.language import detect_language
@@ -168,6 +169,7 @@ def handle_web_submission(envelope: InboundEnvelope, data: dict[str, Any]) -> No
         received_at=envelope.received_at,
         envelope=envelope,
     )
+    note_new_case(case=case, text=message, channel=Channel.WEB, received_at=envelope.received_at)
 
 
 @handles(EnvelopeKind.WEB_FOLLOWUP)

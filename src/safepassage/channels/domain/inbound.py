@@ -32,6 +32,7 @@ from safepassage.crypto.blind_index import blind_index
 from safepassage.crypto.runtime import get_keyring
 from safepassage.crypto.sealing import seal
 from safepassage.db.prepared import PreparedQuery
+from safepassage.floods.domain import note_new_case
 from safepassage.intake.models import InboundEnvelope
 from safepassage.worker.envelopes import EnvelopeRejected
 from safepassage.worker.language import detect_language
@@ -146,6 +147,10 @@ def receive_message(
     )
     if event.media:
         attach_media(message, instance, event.media)
+    if case_is_new:
+        # Photo-only first messages count towards bursts too (note_new_case skips texts
+        # too short to fingerprint).
+        note_new_case(case=case, text=text, channel=instance.channel, received_at=received_at)
     if case_is_new and text and case.campaign_id is None:
         attribute_typed_code(case, text)
     if case_is_new and event.handle:

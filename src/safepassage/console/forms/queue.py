@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safepassage.cases.states import CaseState
 from safepassage.console.forms.common import language_choices
+from safepassage.floods.queue import SUSPECTS_LAST, suspects_field
 
 OPEN_STATES = [CaseState.NEW, CaseState.ENGAGED, CaseState.VERIFIED, CaseState.PLANNING]
 SCOPE_UNASSIGNED = "unassigned"
@@ -17,7 +18,8 @@ SCOPE_ALL = "all"
 
 
 class QueueFilterForm(forms.Form):
-    """Language, state and whose cases; every field optional, bad values ignored."""
+    """Language, state, whose cases and where suspected floods go; every field optional,
+    bad values ignored."""
 
     scope = forms.ChoiceField(label=_("Cases"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
@@ -26,6 +28,7 @@ class QueueFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any open state")), *((s.value, s.label) for s in OPEN_STATES)],
     )
+    floods = suspects_field()
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, languages: list[str], supervisor: bool, **kwargs: Any) -> None:
@@ -47,5 +50,6 @@ class QueueFilterForm(forms.Form):
             "scope": data.get("scope") or SCOPE_UNASSIGNED,
             "language": data.get("language") or "",
             "state": data.get("state") or "",
+            "floods": data.get("floods") or SUSPECTS_LAST,
             "page": data.get("page") or 1,
         }

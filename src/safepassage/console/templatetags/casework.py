@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safepassage.cases.domain.metrics import first_response_target
+from safepassage.floods.display import flood_flag_text
 
 register = template.Library()
 
@@ -58,5 +59,5 @@ def risk_flag(flag: str) -> str:
     if code == "near_duplicate":
         return _("Near-duplicate of %(reference)s") % {"reference": reference}
     if code == "flood":
-        return _("Part of a flood")
+        return flood_flag_text(reference)
     return str(flag)

@@ -27,6 +27,7 @@ from safepassage.console.forms.queue import (
     SCOPE_UNASSIGNED,
     QueueFilterForm,
 )
+from safepassage.floods.queue import QueueOrder
 
 PAGE_SIZE = 50
 POLL_SECONDS = 20
@@ -87,13 +88,15 @@ def _rows(account: Account, filters: dict[str, Any]) -> QuerySet[Case]:
     return cases.order_by(F("waiting_since").asc(nulls_last=True), "id")
 
 
-def _page_of_cases(rows: QuerySet[Case], number: int) -> Page[Any]:
-    """One page of ``rows``: ids first, sorted inside the index, then those rows only.
+def _page_of_cases(order: QueueOrder, number: int) -> Page[Any]:
+    """One page of the queue: ids first, sorted inside the index, then those rows only.
 
     Sorting whole rows would read every open case of the queue from the table (tens of
     thousands at scale); sorting ids reads the index alone, and 50 rows are fetched.
+    ``order`` places suspected floods after the other cases (or hides them, or lists
+    only them; see ``floods.queue``).
     """
-    paginator = Paginator(rows.values_list("id", flat=True), PAGE_SIZE)
+    paginator: Paginator[int] = Paginator(order, PAGE_SIZE)
     id_page = paginator.get_page(number)
     ids = [int(pk) for pk in id_page.object_list]
     # Only what a row shows: the sealed identity columns stay in the database.
@@ -136,7 +139,8 @@ def _queue_context(request: HttpRequest, account: Account) -> dict[str, Any]:
     filters = form.filters()
     if filters["scope"] == SCOPE_ALL and account.role != Role.SUPERVISOR:
         filters["scope"] = SCOPE_UNASSIGNED
-    page = _page_of_cases(_rows(account, filters), filters["page"])
+    order = QueueOrder(_rows(account, filters), filters["floods"])
+    page = _page_of_cases(order, filters["page"])
     query = request.GET.copy()
     query.pop("page", None)
     return {
@@ -149,6 +153,7 @@ def _queue_context(request: HttpRequest, account: Account) -> dict[str, Any]:
         "poll_seconds": POLL_SECONDS,
         "account": account,
         "scope_mine": SCOPE_MINE,
+        "flood_order": order,
     }
 
 
