@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -10,12 +11,12 @@ from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 
 from safepassage.cases.domain import open_case
-from safepassage.cases.models import Contact
+from safepassage.cases.models import Case, Contact
 from safepassage.cases.states import Channel
 from safepassage.crypto.blind_index import blind_index
 from safepassage.crypto.keys import Keyring
 from safepassage.crypto.sealing import Sealed, open_text, seal
-from safepassage.db.prepared import PreparedQuery
+from safepassage.db.prepared import PreparedQuery, PreparedUpdate
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +107,29 @@ def test_a_placeholder_not_used_exactly_once_is_refused() -> None:
 def test_values_must_match_the_placeholders(installed_keys: Keyring) -> None:
     with pytest.raises(TypeError):
         CONTACTS.all(channel=Channel.SMS)
+
+
+def test_a_prepared_update_writes_converted_values_and_honours_its_guard(
+    installed_keys: Keyring,
+) -> None:
+    start_waiting = PreparedUpdate(Case, "waiting_since", only_where_null="waiting_since")
+    contact = make_contact(installed_keys, "+380501113344")
+    case = contact.case
+    Case.objects.filter(pk=case.pk).update(waiting_since=None)
+    first = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    later = datetime(2026, 11, 23, 10, 45, tzinfo=UTC)
+
+    assert start_waiting.run(case.pk, first) == 1
+    # The guard keeps the oldest unanswered time.
+    assert start_waiting.run(case.pk, later) == 0
+    case.refresh_from_db()
+    assert case.waiting_since == first
+
+    touch = PreparedUpdate(Contact, "last_inbound_at")
+    assert touch.run(contact.pk, later) == 1
+    contact.refresh_from_db()
+    assert contact.last_inbound_at == later
+    with pytest.raises(TypeError):
+        touch.run(contact.pk)
+    with pytest.raises(ValueError, match="not a column"):
+        PreparedUpdate(Case, "contacts")

@@ -18,10 +18,15 @@ from safepassage.cases.models import Case, Contact, DeliveryStatus, Direction, M
 from safepassage.cases.states import CaseState, Channel
 from safepassage.crypto.runtime import get_public_keyring
 from safepassage.crypto.sealing import Sealed, seal
+from safepassage.db.prepared import PreparedUpdate
 
 if TYPE_CHECKING:
     from safepassage.accounts.models import Account
     from safepassage.intake.models import InboundEnvelope
+
+# Built once: these run for every inbound message (the worker's hot path).
+_START_WAITING = PreparedUpdate(Case, "waiting_since", only_where_null="waiting_since")
+_TOUCH_CONTACT = PreparedUpdate(Contact, "last_inbound_at")
 
 # Long enough for any real answer; short enough for an SMS gateway to split sanely.
 MAX_REPLY_LENGTH = 4000
@@ -56,10 +61,8 @@ def add_inbound_message(
             provider_message_index=provider_message_index,
             created_at=received_at,
         )
-        Case.objects.filter(pk=case.pk, waiting_since__isnull=True).update(
-            waiting_since=received_at
-        )
-        Contact.objects.filter(pk=contact.pk).update(last_inbound_at=received_at)
+        _START_WAITING.run(case.pk, received_at)
+        _TOUCH_CONTACT.run(contact.pk, received_at)
     return message
 
 

@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from safepassage.cases.domain.flags import flag_case
 from safepassage.cases.models import Case
 from safepassage.crypto.runtime import get_keyring
 from safepassage.floods.conf import FloodSettings, flood_settings
 from safepassage.floods.domain import groups
-from safepassage.floods.domain.marks import RecentMark, add_marks, prune_marks, recent_marks
+from safepassage.floods.domain.marks import (
+    BandMatch,
+    RecentMarks,
+    add_marks,
+    prune_marks,
+    recent_marks,
+)
 from safepassage.floods.fingerprint import MIN_SHARED_BANDS, arrival_digest, fingerprint
 from safepassage.floods.models import GroupKind
 
 NEAR_DUPLICATE = "near_duplicate"
 # Every this many cases (by id) the worker also deletes marks older than any window.
 PRUNE_EVERY = 1000
-
-
-@dataclass(frozen=True)
-class _Match:
-    case_id: int
-    shared: int
-    latest: datetime.datetime
 
 
 def note_new_case(*, case: Case, text: str, channel: str, received_at: datetime.datetime) -> None:
@@ -56,8 +54,10 @@ def note_new_case(*, case: Case, text: str, channel: str, received_at: datetime.
     bands = fingerprint(text, get_keyring()) if text else ()
     arrival = arrival_digest(channel)
     marks = recent_marks(
+        case_id=case.pk,
         bands=bands,
         band_since=received_at - conf.lookback,
+        min_shared=MIN_SHARED_BANDS,
         arrival=arrival,
         arrival_since=received_at - conf.burst_window,
         arrival_limit=conf.burst_count,
@@ -65,40 +65,18 @@ def note_new_case(*, case: Case, text: str, channel: str, received_at: datetime.
     add_marks(case_id=case.pk, channel=channel, bands=bands, arrival=arrival, at=received_at)
 
     own_flags: list[str] = []
-    band_set = set(bands)
-    matches = _near_duplicates(
-        [mark for mark in marks if mark.digest in band_set and mark.case_id != case.pk]
+    # Nearest first: most shared bands, then most recent.
+    matches = sorted(
+        marks.matches, key=lambda match: (match.shared, match.latest, match.case_id), reverse=True
     )
     if matches:
         own_flags += _note_near_duplicates(case, channel, matches, conf, received_at)
-    arrived = {
-        mark.case_id: mark.created_at
-        for mark in marks
-        if mark.digest == arrival and mark.case_id != case.pk
-    }
-    if conf.burst_count and len(arrived) >= conf.burst_count:
-        own_flags += _note_burst(case, channel, arrived, conf, received_at)
+    if conf.burst_count and len(marks.arrivals) >= conf.burst_count:
+        own_flags += _note_burst(case, channel, marks, conf, received_at)
     if own_flags:
         flag_case(case, *own_flags)
     if case.pk % PRUNE_EVERY == 0:
         prune_marks(older_than=received_at - conf.mark_lifetime)
-
-
-def _near_duplicates(marks: list[RecentMark]) -> list[_Match]:
-    """Cases sharing at least ``MIN_SHARED_BANDS`` bands, nearest first."""
-    shared: dict[int, int] = {}
-    latest: dict[int, datetime.datetime] = {}
-    for mark in marks:
-        shared[mark.case_id] = shared.get(mark.case_id, 0) + 1
-        if mark.case_id not in latest or mark.created_at > latest[mark.case_id]:
-            latest[mark.case_id] = mark.created_at
-    matches = [
-        _Match(case_id, count, latest[case_id])
-        for case_id, count in shared.items()
-        if count >= MIN_SHARED_BANDS
-    ]
-    matches.sort(key=lambda match: (match.shared, match.latest, match.case_id), reverse=True)
-    return matches
 
 
 def _near_duplicate_flags(case: Case) -> int:
@@ -108,7 +86,7 @@ def _near_duplicate_flags(case: Case) -> int:
 def _note_near_duplicates(
     case: Case,
     channel: str,
-    matches: list[_Match],
+    matches: list[BandMatch],
     conf: FloodSettings,
     received_at: datetime.datetime,
 ) -> list[str]:
@@ -151,7 +129,7 @@ def _join_cluster(
 def _note_burst(
     case: Case,
     channel: str,
-    arrived: dict[int, datetime.datetime],
+    marks: RecentMarks,
     conf: FloodSettings,
     received_at: datetime.datetime,
 ) -> list[str]:
@@ -161,5 +139,7 @@ def _note_burst(
         group = groups.current_burst_group(channel, since)
     if group is None:
         # The cases that made the burst (the window's arrivals) are its first members.
-        group = groups.open_group(kind=GroupKind.BURST, channel=channel, members=arrived)
+        group = groups.open_group(
+            kind=GroupKind.BURST, channel=channel, members=marks.arrival_times()
+        )
     return groups.join(group, case, received_at)
