@@ -181,7 +181,8 @@ def handle_web_followup(envelope: InboundEnvelope, data: dict[str, Any]) -> None
     contact = Contact.objects.filter(receipt_lookup_hash=_text(data, "lookup_hash")).first()
     if contact is None or not contact.applicant_public_key:
         raise EnvelopeRejected("unknown receipt")
-    case = reopen_or_renew(current_case(contact.case), contact)
+    previous = current_case(contact.case)
+    case = reopen_or_renew(previous, contact)
     language = detect_language(message, fallback=contact.language or case.language)
     keyring = get_keyring()
     add_inbound_message(
@@ -194,3 +195,8 @@ def handle_web_followup(envelope: InboundEnvelope, data: dict[str, Any]) -> None
         received_at=envelope.received_at,
         envelope=envelope,
     )
+    if case.pk != previous.pk:
+        # A case renewed after completion is a new case: it is checked like any other.
+        note_new_case(
+            case=case, text=message, channel=Channel.WEB, received_at=envelope.received_at
+        )
