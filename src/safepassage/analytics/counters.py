@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Min, Sum
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from safepassage.analytics.models import (
 )
 from safepassage.cases.models import Case, Direction, Message
 from safepassage.cases.states import CaseState
+from safepassage.db.locks import lock_for_transaction
 
 if TYPE_CHECKING:
     from safepassage.campaigns.models import Campaign
@@ -184,9 +185,7 @@ def exclusive_counting() -> None:
     PostgreSQL gets a transaction-scoped advisory lock; SQLite needs nothing, because
     its transactions begin IMMEDIATE (one writer at a time) in our settings.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_COUNTER_LOCK])
+    lock_for_transaction(_COUNTER_LOCK)
 
 
 GroupKey = tuple[datetime.date, str, str, str, str]

@@ -15,13 +15,14 @@ import threading
 import time
 from datetime import timedelta
 
-from django.db import close_old_connections, connection, connections, transaction
+from django.db import close_old_connections, connections, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from safepassage.analytics.tasks import squash_counters_task
+from safepassage.db.locks import lock_for_transaction
 from safepassage.worker.envelopes import process_pending
 
 logger = logging.getLogger(__name__)
@@ -45,9 +46,7 @@ def enqueue_squash_if_idle() -> bool:
     Side effect: at most one task row.
     """
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SCHEDULE_LOCK])
+        lock_for_transaction(_SCHEDULE_LOCK)
         pending = (
             DBTaskResult.objects.filter(
                 task_path=squash_counters_task.module_path, status=TaskResultStatus.READY

@@ -6,11 +6,10 @@ import datetime
 import hashlib
 from collections import Counter
 
-from django.db import connection
-
 from safepassage.audit.chain import record_event
 from safepassage.cases.domain.flags import flag_case
 from safepassage.cases.models import Case
+from safepassage.db.locks import lock_for_transaction
 from safepassage.floods.models import FloodGroup, FloodMembership, GroupKind, Verdict
 
 # Names PostgreSQL's advisory locks for "creating a flood group" (two-integer form, so it
@@ -29,13 +28,9 @@ def serialise_group_creation(kind: str, channel: str) -> bool:
     whether it locked: the caller must then look for a group again, since the other worker
     may just have made one.  SQLite transactions are serialised already (IMMEDIATE).
     """
-    if connection.vendor != "postgresql":
-        return False
     name = f"{kind}:{channel if kind == GroupKind.BURST else ''}".encode()
     scope = int.from_bytes(hashlib.blake2b(name, digest_size=4).digest(), "big", signed=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_GROUP_LOCK, scope])
-    return True
+    return lock_for_transaction(_GROUP_LOCK, scope)
 
 
 def current_burst_group(channel: str, since: datetime.datetime) -> FloodGroup | None:
