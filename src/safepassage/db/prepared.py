@@ -142,7 +142,10 @@ class PreparedUpdate:
     ) -> None:
         self._fields = [_concrete(model, name) for name in fields]
         self._guard = str(_concrete(model, only_where_null).column) if only_where_null else None
-        self._pk = _concrete(model, "pk" if model._meta.pk is None else model._meta.pk.name)
+        pk = model._meta.pk
+        if pk is None:
+            raise ValueError(f"{model.__name__} has no primary key")
+        self._pk = _concrete(model, pk.name)
         self._table = model._meta.db_table
         self._sql: dict[str, str] = {}
 

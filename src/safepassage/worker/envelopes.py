@@ -128,14 +128,6 @@ def _save_statuses(handled: list[InboundEnvelope]) -> None:
             envelope.save(update_fields=_STATUS_FIELDS)
 
 
-def process_envelope(envelope_id: int) -> str:
-    """Handle one envelope if it is still pending; return its resulting status
-    (``"skipped"`` when it was already handled or another worker holds it)."""
-    _load_handlers()
-    handled = _process_batch([envelope_id])
-    return str(handled[0].status) if handled else "skipped"
-
-
 def process_pending(limit: int = 100) -> int:
     """Handle up to ``limit`` due pending envelopes, oldest first; return how many were
     tried."""
@@ -166,4 +158,4 @@ def process_pending(limit: int = 100) -> int:
     return tried
 
 
-__all__ = ["EnvelopeKind", "EnvelopeRejected", "handles", "process_envelope", "process_pending"]
+__all__ = ["EnvelopeKind", "EnvelopeRejected", "handles", "process_pending"]
