@@ -232,7 +232,7 @@ def _worker_phase(limit: int) -> dict[str, Any]:
     from django.db import connection
 
     from safepassage.cases.models import Case, Message
-    from safepassage.intake.models import InboundEnvelope
+    from safepassage.envelopes.models import InboundEnvelope
     from safepassage.worker.envelopes import process_pending
 
     pending = InboundEnvelope.objects.filter(status="pending").count()
@@ -353,7 +353,7 @@ def _bench(tmp: Path, args: argparse.Namespace) -> int:
         server.terminate()
         server.wait(20)
 
-    from safepassage.intake.models import InboundEnvelope
+    from safepassage.envelopes.models import InboundEnvelope
 
     stored = InboundEnvelope.objects.count()
     acknowledged = result["accepted"] + 200

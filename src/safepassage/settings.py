@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "safepassage.audit",
     "safepassage.accounts",
     "safepassage.cases",
+    "safepassage.envelopes",
     "safepassage.campaigns",
     "safepassage.channels",
     "safepassage.register",

@@ -11,5 +11,5 @@ urlpatterns: list[URLPattern | URLResolver] = []
 if settings.SAFEPASSAGE_ROLE in {"console", "all"}:
     urlpatterns.append(path("console/", include("safepassage.console.urls")))
 if settings.SAFEPASSAGE_ROLE in {"intake", "all"}:
-    urlpatterns.append(path("hooks/", include("safepassage.channels.urls")))
+    urlpatterns.append(path("hooks/", include("safepassage.intake.urls_hooks")))
     urlpatterns.append(path("", include("safepassage.intake.urls")))

@@ -17,7 +17,7 @@ from safepassage.cases.states import Channel
 from safepassage.crypto.receipts import new_receipt
 from safepassage.crypto.runtime import get_public_keyring
 from safepassage.crypto.sealing import seal_envelope_body
-from safepassage.intake.models import EnvelopeKind, InboundEnvelope
+from safepassage.envelopes.models import EnvelopeKind, InboundEnvelope
 from safepassage.intake.submissions import accept_web_submission
 from safepassage.worker.envelopes import process_pending
 

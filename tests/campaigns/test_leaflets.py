@@ -12,6 +12,7 @@ from pytest_django.fixtures import Settings
 from safepassage.accounts.models import Account
 from safepassage.campaigns.leaflets import LeafletError, render_leaflet
 from safepassage.campaigns.models import Campaign
+from safepassage.channels.domain.contact_points import contact_points
 from safepassage.channels.models import ChannelInstance
 from tests.analytics.conftest import signed_in
 
@@ -48,7 +49,9 @@ def page_image(pdf: bytes) -> Image.Image:
 def test_leaflet_is_a_printed_page_whose_qr_codes_lead_to_the_campaign(
     campaign: Campaign, language: str, size: str
 ) -> None:
-    image = page_image(render_leaflet(campaign, language=language, size=size))
+    image = page_image(
+        render_leaflet(campaign, points=contact_points(), language=language, size=size)
+    )
     expected_width = {"a5": 148, "a6": 105}[size] / 25.4 * 200
     assert abs(image.width - expected_width) < 3
     stats = ImageStat.Stat(image)
@@ -62,7 +65,9 @@ def test_leaflet_is_a_printed_page_whose_qr_codes_lead_to_the_campaign(
 def test_korean_leaflet_embeds_hangul_text_and_the_sms_code(campaign: Campaign) -> None:
     import io
 
-    reader = PdfReader(io.BytesIO(render_leaflet(campaign, language="ko", size="a5")))
+    reader = PdfReader(
+        io.BytesIO(render_leaflet(campaign, points=contact_points(), language="ko", size="a5"))
+    )
     text = reader.pages[0].extract_text()
     assert "살고 싶다면" in text
     assert "제네바" in text
@@ -78,7 +83,9 @@ def test_korean_leaflet_embeds_hangul_text_and_the_sms_code(campaign: Campaign) 
 def test_ukrainian_leaflet_has_ukrainian_letters(campaign: Campaign) -> None:
     import io
 
-    text = PdfReader(io.BytesIO(render_leaflet(campaign, language="uk", size="a6"))).pages[0]
+    text = PdfReader(
+        io.BytesIO(render_leaflet(campaign, points=contact_points(), language="uk", size="a6"))
+    ).pages[0]
     assert "Женевською" in text.extract_text()
     assert "зв'язатися" in text.extract_text()
 
@@ -88,7 +95,7 @@ def test_campaign_appeal_replaces_the_standard_one(campaign: Campaign) -> None:
     import io
 
     campaign.appeal_texts = {"ru": "Особое обращение к 155-й бригаде."}
-    pdf = render_leaflet(campaign, language="ru", size="a5")
+    pdf = render_leaflet(campaign, points=contact_points(), language="ru", size="a5")
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Особое обращение к 155-й бригаде." in text
     assert "Эта война не стоит" not in text
@@ -105,7 +112,7 @@ def test_bot_username_comes_from_the_telegram_channel(
         hook_key_hash="0" * 64,
         config={"bot_username": "ChannelBot"},
     )
-    image = page_image(render_leaflet(campaign, language="en", size="a5"))
+    image = page_image(render_leaflet(campaign, points=contact_points(), language="en", size="a5"))
     decoded = {result.text for result in zxingcpp.read_barcodes(image)}
     assert decoded == {WEBSITE, "https://t.me/ChannelBot?start=KURSK24"}
 
@@ -115,7 +122,7 @@ def test_without_a_bot_the_leaflet_carries_the_website_code_only(
 ) -> None:
     settings.SAFEPASSAGE_PUBLIC_BASE_URL = "https://example.org"
     settings.SAFEPASSAGE_TELEGRAM_BOT_USERNAME = ""
-    image = page_image(render_leaflet(campaign, language="ru", size="a6"))
+    image = page_image(render_leaflet(campaign, points=contact_points(), language="ru", size="a6"))
     assert [r.text for r in zxingcpp.read_barcodes(image)] == [WEBSITE]
 
 
@@ -124,7 +131,7 @@ def test_onion_address_is_printed_when_configured(campaign: Campaign, settings: 
 
     settings.SAFEPASSAGE_PUBLIC_BASE_URL = "https://example.org"
     settings.SAFEPASSAGE_ONION_LOCATION = "http://" + "a" * 56 + ".onion"
-    pdf = render_leaflet(campaign, language="en", size="a5")
+    pdf = render_leaflet(campaign, points=contact_points(), language="en", size="a5")
     lines = PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()
     assert "http://" + "a" * 56 + ".onion/c/KURSK24" in [line.strip() for line in lines]
 
@@ -134,17 +141,17 @@ def test_leaflet_without_a_public_address_is_refused_with_a_clear_message(
 ) -> None:
     settings.SAFEPASSAGE_PUBLIC_BASE_URL = ""
     with pytest.raises(LeafletError, match="SAFEPASSAGE_PUBLIC_BASE_URL"):
-        render_leaflet(campaign, language="ru", size="a5")
+        render_leaflet(campaign, points=contact_points(), language="ru", size="a5")
     settings.SAFEPASSAGE_PUBLIC_BASE_URL = "example.org"
     with pytest.raises(LeafletError, match="absolute address"):
-        render_leaflet(campaign, language="ru", size="a5")
+        render_leaflet(campaign, points=contact_points(), language="ru", size="a5")
 
 
 @pytest.mark.usefixtures("public_links")
 @pytest.mark.parametrize(("language", "size"), [("de", "a5"), ("ru", "a4")])
 def test_unknown_language_or_paper_is_refused(campaign: Campaign, language: str, size: str) -> None:
     with pytest.raises(LeafletError):
-        render_leaflet(campaign, language=language, size=size)
+        render_leaflet(campaign, points=contact_points(), language=language, size=size)
 
 
 @pytest.mark.usefixtures("public_links")

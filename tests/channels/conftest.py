@@ -19,10 +19,10 @@ from safepassage.channels.domain.instances import (
     set_telegram_webhook,
     webhook_path,
 )
-from safepassage.channels.intake import forget_hooks
+from safepassage.channels.hooks import forget_hooks
 from safepassage.channels.models import ChannelInstance, OutboundDelivery
 from safepassage.crypto.sealing import Sealed
-from safepassage.intake.models import InboundEnvelope
+from safepassage.envelopes.models import InboundEnvelope
 from tests.channels.fake_providers import FakeProviders
 
 TWILIO_AUTH_TOKEN = "twilio-auth-token-0123456789abcdef"

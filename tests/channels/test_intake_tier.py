@@ -12,12 +12,12 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from safepassage.cases.models import Message
 from safepassage.channels.domain.instances import create_channel_instance, webhook_path
 from safepassage.channels.hookkey import secret_hash
-from safepassage.channels.intake import forget_hooks
+from safepassage.channels.hooks import forget_hooks
 from safepassage.channels.models import ChannelInstance
 from safepassage.crypto import runtime
 from safepassage.crypto.errors import SecretKeyUnavailable
 from safepassage.crypto.keys import Keyring
-from safepassage.intake.models import InboundEnvelope
+from safepassage.envelopes.models import InboundEnvelope
 from safepassage.worker.envelopes import process_pending
 from tests.channels import payloads
 

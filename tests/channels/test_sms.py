@@ -13,7 +13,7 @@ from safepassage.channels.domain.status import reply_constraints, sms_segments
 from safepassage.channels.sms.channel import expected_signature
 from safepassage.crypto.keys import Keyring
 from safepassage.crypto.sealing import open_text
-from safepassage.intake.models import InboundEnvelope
+from safepassage.envelopes.models import InboundEnvelope
 from tests.channels import payloads
 from tests.channels.conftest import (
     TWILIO_AUTH_TOKEN,

@@ -16,7 +16,7 @@ from safepassage.cases.states import CaseState, CloseReason
 from safepassage.channels.models import ChatSession, MediaAttachment, MediaState, OutboundDelivery
 from safepassage.crypto.keys import Keyring
 from safepassage.crypto.sealing import open_sealed, open_text
-from safepassage.intake.models import InboundEnvelope
+from safepassage.envelopes.models import InboundEnvelope
 from tests.channels import payloads
 from tests.channels.conftest import Channel, post, run_worker, sealed
 from tests.channels.fake_providers import MEDIA_BYTES, FakeProviders
@@ -335,7 +335,7 @@ def test_chat_whose_username_a_web_applicant_gave_is_flagged_on_both_cases(
     from safepassage.crypto.receipts import new_receipt
     from safepassage.crypto.runtime import get_public_keyring
     from safepassage.crypto.sealing import seal_envelope_body
-    from safepassage.intake.models import EnvelopeKind, InboundEnvelope
+    from safepassage.envelopes.models import EnvelopeKind, InboundEnvelope
 
     body: dict[str, object] = {
         "receipt": new_receipt(),

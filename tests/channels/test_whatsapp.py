@@ -19,7 +19,7 @@ from safepassage.channels.domain.status import delivery_status, reply_constraint
 from safepassage.channels.models import ChatSession, MediaAttachment, MediaState, OutboundDelivery
 from safepassage.crypto.keys import Keyring
 from safepassage.crypto.sealing import open_text
-from safepassage.intake.models import InboundEnvelope
+from safepassage.envelopes.models import InboundEnvelope
 from tests.channels import payloads
 from tests.channels.conftest import WA_APP_SECRET, Channel, post, run_worker, sealed
 from tests.channels.fake_providers import FakeProviders

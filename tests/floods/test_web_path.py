@@ -14,9 +14,9 @@ from safepassage.cases.states import CaseState, CloseReason
 from safepassage.crypto.keys import Keyring
 from safepassage.crypto.receipts import derive_receipt_keys, new_receipt
 from safepassage.crypto.sealing import seal_envelope_body
+from safepassage.envelopes.models import EnvelopeKind, EnvelopeStatus, InboundEnvelope
 from safepassage.floods.fingerprint import fingerprint
 from safepassage.floods.models import CaseMark, FloodGroup, FloodMembership, GroupKind, MarkKind
-from safepassage.intake.models import EnvelopeKind, EnvelopeStatus, InboundEnvelope
 from safepassage.worker.envelopes import process_pending
 
 from .texts import MESSAGES

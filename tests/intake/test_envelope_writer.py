@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from safepassage.intake.models import InboundEnvelope
+from safepassage.envelopes.models import InboundEnvelope
 
 from .helpers import html, post_form, receipt_from, text_in
 

@@ -16,8 +16,8 @@ from safepassage.cases.models import Case, Contact, Direction, Message
 from safepassage.crypto.keys import Keyring
 from safepassage.crypto.receipts import derive_receipt_keys, new_receipt, parse_receipt
 from safepassage.crypto.sealing import open_envelope_body
+from safepassage.envelopes.models import EnvelopeKind, InboundEnvelope
 from safepassage.intake import applicant_session
-from safepassage.intake.models import EnvelopeKind, InboundEnvelope
 
 from .helpers import LANGUAGES, html, post_form, receipt_from, run_worker, text_in
 

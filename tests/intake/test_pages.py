@@ -12,7 +12,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from safepassage.campaigns.models import Campaign
 from safepassage.crypto.keys import Keyring
-from safepassage.intake.models import InboundEnvelope
+from safepassage.envelopes.models import InboundEnvelope
 
 from .helpers import LANGUAGES, html, post_form, receipt_from, run_worker, text_in
 

@@ -19,7 +19,7 @@ from safepassage.cases.models import Case
 from safepassage.crypto import runtime
 from safepassage.crypto.errors import SecretKeyUnavailable
 from safepassage.crypto.keys import Keyring
-from safepassage.intake.models import InboundEnvelope
+from safepassage.envelopes.models import InboundEnvelope
 from safepassage.worker.envelopes import process_pending
 
 from .helpers import html, post_form, receipt_from

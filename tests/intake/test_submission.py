@@ -13,7 +13,7 @@ from safepassage.campaigns.models import Campaign
 from safepassage.crypto.keys import Keyring
 from safepassage.crypto.receipts import parse_receipt
 from safepassage.crypto.sealing import open_envelope_body
-from safepassage.intake.models import EnvelopeKind, EnvelopeStatus, InboundEnvelope
+from safepassage.envelopes.models import EnvelopeKind, EnvelopeStatus, InboundEnvelope
 
 from .helpers import LANGUAGES, html, post_form, post_raw, receipt_from, text_in
 

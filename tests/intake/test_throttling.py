@@ -12,9 +12,9 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from safepassage.crypto.keys import Keyring
 from safepassage.crypto.receipts import new_receipt
+from safepassage.envelopes.models import InboundEnvelope
 from safepassage.intake import throttling
 from safepassage.intake.conf import Rate, current_limits, parse_rate
-from safepassage.intake.models import InboundEnvelope
 
 from .helpers import LANGUAGES, html, post_form, receipt_from, run_worker, text_in
 

@@ -24,7 +24,7 @@ from safepassage.cases.models import Case, Note
 from safepassage.crypto.keys import Keyring
 from safepassage.crypto.receipts import new_receipt
 from safepassage.crypto.sealing import seal, seal_envelope_body
-from safepassage.intake.models import EnvelopeKind, InboundEnvelope
+from safepassage.envelopes.models import EnvelopeKind, InboundEnvelope
 from safepassage.worker.envelopes import process_pending
 
 MARKERS = [

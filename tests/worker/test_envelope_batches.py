@@ -14,7 +14,7 @@ from django.utils import timezone
 from safepassage.campaigns.models import Campaign
 from safepassage.crypto.keys import Keyring
 from safepassage.crypto.sealing import seal_envelope_body
-from safepassage.intake.models import EnvelopeStatus, InboundEnvelope
+from safepassage.envelopes.models import EnvelopeStatus, InboundEnvelope
 from safepassage.worker import envelopes
 from safepassage.worker.envelopes import (
     MAX_ATTEMPTS,

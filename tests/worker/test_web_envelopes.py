@@ -14,7 +14,7 @@ from safepassage.cases.states import CaseState, CloseReason
 from safepassage.crypto.keys import Keyring
 from safepassage.crypto.receipts import derive_receipt_keys, new_receipt
 from safepassage.crypto.sealing import open_text, open_text_as_applicant, seal_envelope_body
-from safepassage.intake.models import EnvelopeKind, EnvelopeStatus, InboundEnvelope
+from safepassage.envelopes.models import EnvelopeKind, EnvelopeStatus, InboundEnvelope
 from safepassage.worker.envelopes import process_pending
 
 pytestmark = pytest.mark.django_db

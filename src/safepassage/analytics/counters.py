@@ -30,7 +30,7 @@ from safepassage.cases.states import CaseState
 from safepassage.db.locks import lock_for_transaction
 
 if TYPE_CHECKING:
-    from safepassage.campaigns.models import Campaign
+    pass
 
 # States the funnel shows after "new" (which is counted when a case opens).
 FUNNEL_STATES: tuple[str, ...] = (
@@ -132,22 +132,12 @@ def count_first_response(case: Case, *, responded_at: datetime.datetime) -> None
     )
 
 
-def count_case_attributed(case: Case, campaign: Campaign) -> None:
-    """Move an already counted case from "no campaign" to ``campaign``.
-
-    Called once, when a case without a campaign gets its first one (for example a
-    Telegram chat whose ``/start`` code is attributed after the case opened, or a
-    hotline operator's choice).  Its opening and funnel counts move with it.
-    """
-    count_campaign_moved(case, previous_id=None, campaign_id=campaign.pk)
-
-
 def count_campaign_moved(case: Case, *, previous_id: int | None, campaign_id: int | None) -> None:
     """Move an already counted case's opening and funnel counts between campaigns.
 
-    ``None`` stands for "no campaign".  Used by ``count_case_attributed`` and when undoing
-    a merge takes back the campaign the kept case had inherited.  Nothing is written
-    when the two are the same.
+    ``None`` stands for "no campaign": a case attributed for the first time moves from
+    none, and undoing a merge takes back the campaign the kept case had inherited.
+    Nothing is written when the two are the same.
     """
     if previous_id == campaign_id:
         return

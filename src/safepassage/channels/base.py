@@ -12,10 +12,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpRequest
     from django_stubs_ext import StrOrPromise
 
-    from safepassage.channels.intake import Hook
+    from safepassage.channels.hooks import Hook, WebhookAnswer
     from safepassage.channels.models import ChannelInstance
 
 
@@ -121,8 +121,8 @@ class ChannelType:
     default_api_base: ClassVar[str] = ""
 
     # --- intake half ---------------------------------------------------------------
-    def webhook(self, request: HttpRequest, hook: Hook, endpoint: str) -> HttpResponse:
-        """Check and store one webhook call; answer the provider at once."""
+    def webhook(self, request: HttpRequest, hook: Hook, endpoint: str) -> WebhookAnswer:
+        """Check one webhook call: a refusal, or the payload to store and the answer."""
         raise NotImplementedError
 
     # --- worker half ---------------------------------------------------------------

@@ -16,7 +16,7 @@ EXTRA_URL_MODULES = (
     "safepassage.console.urls_stats",
     "safepassage.console.urls_campaigns",
     "safepassage.console.urls_register",
-    "safepassage.floods.urls",
+    "safepassage.console.urls_floods",
 )
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", home.home, name="home"),

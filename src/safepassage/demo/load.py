@@ -22,7 +22,7 @@ from safepassage.crypto.receipts import format_receipt, new_receipt
 from safepassage.crypto.runtime import get_keyring
 from safepassage.crypto.sealing import seal, seal_envelope_body
 from safepassage.demo.texts import DEMO_MESSAGES, OPERATOR_REPLIES
-from safepassage.intake.models import EnvelopeKind, InboundEnvelope
+from safepassage.envelopes.models import EnvelopeKind, InboundEnvelope
 from safepassage.worker.envelopes import process_pending
 
 

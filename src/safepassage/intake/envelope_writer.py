@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
-from safepassage.intake.models import InboundEnvelope
+from safepassage.envelopes.models import InboundEnvelope
 
 logger = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from safepassage.cases.states import Channel
 from safepassage.crypto.receipts import new_receipt
 from safepassage.crypto.runtime import get_public_keyring
 from safepassage.crypto.sealing import seal_envelope_body
+from safepassage.envelopes.models import EnvelopeKind, InboundEnvelope
 from safepassage.intake.envelope_writer import WRITER, EnvelopeNotStored
-from safepassage.intake.models import EnvelopeKind, InboundEnvelope
 
 __all__ = ["EnvelopeNotStored", "accept_web_followup", "accept_web_submission"]
 

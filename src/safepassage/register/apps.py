@@ -7,10 +7,9 @@ class RegisterConfig(AppConfig):
     verbose_name = "Captured-person register"
 
     def ready(self) -> None:
-        """Give the analytics dashboard its source of wishes at repatriation: counted on
-        demand from the sealed register, never stored as counters (``analytics.wishes``)."""
-        from safepassage.analytics.wishes import register_wish_source
-        from safepassage.register.domain.wishes import current_wish_counts
-        from safepassage.register.states import Wish
+        """Open a captured person's record when his case reaches ``surrendered``."""
+        from safepassage.cases.events import CaseMoved
+        from safepassage.events import subscribe
+        from safepassage.register.domain.records import on_case_moved
 
-        register_wish_source(current_wish_counts, labels=dict(Wish.choices))
+        subscribe(CaseMoved, on_case_moved)

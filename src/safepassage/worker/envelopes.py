@@ -22,7 +22,7 @@ from django.utils import timezone
 from safepassage.crypto.errors import CryptoError
 from safepassage.crypto.runtime import get_keyring
 from safepassage.crypto.sealing import open_envelope_body
-from safepassage.intake.models import EnvelopeKind, EnvelopeStatus, InboundEnvelope
+from safepassage.envelopes.models import EnvelopeKind, EnvelopeStatus, InboundEnvelope
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def handles(kind: str) -> Callable[[Handler], Handler]:
 
 def _load_handlers() -> None:
     # Imported for their @handles registrations.
-    from safepassage.worker import channels, web  # noqa: F401
+    from safepassage.worker import messengers, web  # noqa: F401
 
 
 def _handle(envelope: InboundEnvelope) -> None:

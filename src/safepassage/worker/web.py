@@ -14,7 +14,6 @@ receipt itself is dropped as soon as the lookup hash and applicant key are store
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from nacl.public import PublicKey
@@ -22,16 +21,10 @@ from nacl.public import PublicKey
 from safepassage.campaigns.domain import attribute
 from safepassage.campaigns.models import AttributionVia
 from safepassage.cases.domain import add_inbound_message, open_case
+from safepassage.cases.domain.contacts import add_contact
 from safepassage.cases.domain.flags import flag_case, flag_shared_contact
 from safepassage.cases.domain.followups import current_case, reopen_or_renew
-from safepassage.cases.domain.identity import (
-    IDENTITY_FIELDS,
-    INDEXED_FIELDS,
-    MAX_FIELD_LENGTH,
-    MAX_GROUP_SIZE,
-    InvalidIdentity,
-    index_for,
-)
+from safepassage.cases.domain.identity import IDENTITY_FIELDS, store_applicant_identity
 from safepassage.cases.models import Case, Contact
 from safepassage.cases.models.contact import Relation
 from safepassage.cases.states import Channel, InquiryType
@@ -40,8 +33,8 @@ from safepassage.crypto.errors import MalformedReceipt
 from safepassage.crypto.receipts import derive_receipt_keys, parse_receipt
 from safepassage.crypto.runtime import get_keyring
 from safepassage.crypto.sealing import seal
+from safepassage.envelopes.models import EnvelopeKind, InboundEnvelope
 from safepassage.floods.domain import note_new_case
-from safepassage.intake.models import EnvelopeKind, InboundEnvelope
 from safepassage.worker.envelopes import EnvelopeRejected, handles
 from safepassage.worker.language import detect_language
 
@@ -60,31 +53,6 @@ def _text(data: dict[str, Any], key: str) -> str:
 def _page_language(data: dict[str, Any]) -> str:
     language = _text(data, "language")
     return language if language in {"ru", "ko", "uk", "en"} else "ru"
-
-
-def _store_identity(case: Case, data: dict[str, Any]) -> None:
-    """Seal what the applicant typed; index it the way operators search it.
-
-    Indexes use the same name keys as the console (``cases.domain.identity.index_for``),
-    so a name typed in Hangul by the applicant is found by an operator typing it in
-    Latin.  A value that cannot be indexed (a date we cannot parse, a name of only
-    punctuation) is still kept, sealed as typed — just not searchable.
-    """
-    public = get_keyring().public
-    updates: dict[str, Any] = {}
-    for field in IDENTITY_FIELDS:
-        value = _text(data, field)[:MAX_FIELD_LENGTH]
-        if not value:
-            continue
-        updates[field] = seal(value, to=public)
-        if field in INDEXED_FIELDS:
-            with contextlib.suppress(InvalidIdentity, ValueError):
-                updates[f"{field}_index"] = index_for(INDEXED_FIELDS[field], value)
-    group = _text(data, "group_size")
-    if group.isdigit() and 0 < int(group) <= MAX_GROUP_SIZE:
-        updates["group_size"] = int(group)
-    if updates:
-        Case.objects.filter(pk=case.pk).update(**updates)
 
 
 def _store_reach_back(case: Case, data: dict[str, Any], relation: str, language: str) -> None:
@@ -113,11 +81,11 @@ def _store_reach_back(case: Case, data: dict[str, Any], relation: str, language:
             if other.pk != case.pk:
                 flag_shared_contact(case, other)
             continue
-        Contact.objects.create(
-            case=case,
+        add_contact(
+            case,
             channel=channel,
             relation=relation,
-            identity=seal(value, to=keyring.public),
+            identity=value,
             identity_index=index,
             language=language,
         )
@@ -149,17 +117,21 @@ def handle_web_submission(envelope: InboundEnvelope, data: dict[str, Any]) -> No
     # campaigns are handled (recorded, flagged) by the campaigns domain.
     attribute(case, _text(data, "campaign"), via=AttributionVia.WEB)
     relation = Relation.RELATIVE if inquiry_type == InquiryType.FAMILY_MEMBER else Relation.SELF
-    contact = Contact.objects.create(
-        case=case,
+    contact = add_contact(
+        case,
         channel=Channel.WEB,
         relation=relation,
         receipt_lookup_hash=None if collision else keys.lookup_hash,
-        applicant_public_key=None if collision else bytes(keys.public_key),
+        applicant_key=None if collision else keys.public_key,
         language=page_language,
     )
     if collision:
         flag_case(case, "receipt_collision")
-    _store_identity(case, data)
+    store_applicant_identity(
+        case,
+        {field: _text(data, field) for field in IDENTITY_FIELDS},
+        group_size=_text(data, "group_size"),
+    )
     _store_reach_back(case, data, relation, page_language)
     add_inbound_message(
         case,
@@ -167,7 +139,7 @@ def handle_web_submission(envelope: InboundEnvelope, data: dict[str, Any]) -> No
         body=seal(message, to=keyring.public, applicant=None if collision else keys.public_key),
         language=language,
         received_at=envelope.received_at,
-        envelope=envelope,
+        envelope_id=envelope.pk,
     )
     note_new_case(case=case, text=message, channel=Channel.WEB, received_at=envelope.received_at)
 
@@ -193,7 +165,7 @@ def handle_web_followup(envelope: InboundEnvelope, data: dict[str, Any]) -> None
         ),
         language=language,
         received_at=envelope.received_at,
-        envelope=envelope,
+        envelope_id=envelope.pk,
     )
     if case.pk != previous.pk:
         # A case renewed after completion is a new case: it is checked like any other.

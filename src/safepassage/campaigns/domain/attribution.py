@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from safepassage.analytics.counters import count_case_attributed
 from safepassage.audit.chain import record_event
+from safepassage.campaigns.events import CampaignMoved
 from safepassage.campaigns.models import (
     CODE_PATTERN,
     Attribution,
@@ -19,7 +19,9 @@ from safepassage.campaigns.models import (
     Campaign,
     normalise_code,
 )
+from safepassage.cases.domain.campaign import claim_campaign
 from safepassage.cases.models import Case
+from safepassage.events import announce
 
 
 class Outcome(enum.StrEnum):
@@ -109,11 +111,11 @@ def attribute(
     with transaction.atomic():
         # A conditional update, not read-then-write: two channels attributing the same
         # new case at once cannot both become "first".
-        took = Case.objects.filter(pk=case.pk, campaign__isnull=True).update(campaign=campaign)
+        took = claim_campaign(case, campaign_id=campaign.pk)
         if took:
             outcome = Outcome.FIRST
             case.campaign = campaign
-            count_case_attributed(case, campaign)
+            announce(CampaignMoved(case=case, previous_id=None, campaign_id=campaign.pk))
             record_event(
                 "case.attributed",
                 object_type="case",
@@ -123,5 +125,5 @@ def attribute(
         else:
             current = Case.objects.filter(pk=case.pk).values_list("campaign_id", flat=True).get()
             outcome = Outcome.REPEAT if current == campaign.pk else Outcome.LATER
-        row = _record(case, campaign, via=via, first=took == 1, flag=flag)
+        row = _record(case, campaign, via=via, first=took, flag=flag)
     return AttributionResult(outcome, campaign, flag, row)

@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from safepassage.analytics.counters import count_campaign_moved
 from safepassage.audit.chain import record_event
 from safepassage.campaigns.domain.attribution import AttributionResult, Outcome, attribute
+from safepassage.campaigns.events import CampaignMoved
 from safepassage.campaigns.models import Attribution, AttributionVia
+from safepassage.cases.domain.campaign import set_campaign
+from safepassage.cases.events import CasesMerging, MergeUndoing
 from safepassage.cases.models import Case
+from safepassage.events import announce
 
 if TYPE_CHECKING:
     from safepassage.accounts.models import Account
@@ -71,9 +74,8 @@ def drop_inherited_campaign(case: Case, *, campaign_id: int, by: Account) -> int
         restored = own.campaign_id if own is not None else None
         if own is not None:
             Attribution.objects.filter(pk=own.pk).update(first=True)
-        Case.objects.filter(pk=case.pk).update(campaign_id=restored)
-        case.campaign_id = restored
-        count_campaign_moved(case, previous_id=campaign_id, campaign_id=restored)
+        set_campaign(case, campaign_id=restored)
+        announce(CampaignMoved(case=case, previous_id=campaign_id, campaign_id=restored))
         record_event(
             "case.unattributed",
             actor=by,
@@ -82,3 +84,16 @@ def drop_inherited_campaign(case: Case, *, campaign_id: int, by: Account) -> int
             detail={"campaign": campaign_id, "now": restored},
         )
     return restored
+
+
+def on_cases_merging(event: CasesMerging) -> None:
+    """A kept case without a campaign inherits the duplicate's (named among the merge's
+    filled fields, so undoing the merge gives it back)."""
+    if inherit_campaign(event.kept, source=event.absorbed) is not None:
+        event.merge.filled_fields.append("campaign")
+
+
+def on_merge_undoing(event: MergeUndoing) -> None:
+    """Take back the campaign the kept case inherited through the merge, if it did."""
+    if "campaign" in event.merge.filled_fields and event.absorbed.campaign_id is not None:
+        drop_inherited_campaign(event.kept, campaign_id=event.absorbed.campaign_id, by=event.by)

@@ -2,10 +2,12 @@
 
 * website: ``SAFEPASSAGE_PUBLIC_BASE_URL`` + ``/c/CODE`` (the public site's campaign link);
 * onion: ``SAFEPASSAGE_ONION_LOCATION`` + ``/c/CODE`` when an onion address is configured;
-* Telegram: ``https://t.me/<bot>?start=CODE`` — the bot from
-  ``SAFEPASSAGE_TELEGRAM_BOT_USERNAME``, else the active Telegram channel's
-  ``bot_username`` setting;
-* SMS: the active SMS channel's ``from_number`` (or ``SAFEPASSAGE_SMS_NUMBER``).
+* Telegram: ``https://t.me/<bot>?start=CODE``;
+* SMS: the number to text.
+
+The bot and the number are ``ContactPoints`` the caller gets from the channels app
+(``channels.domain.contact_points``): campaigns sits below channels and does not read
+channel settings itself.
 """
 
 from __future__ import annotations
@@ -36,14 +38,13 @@ class LeafletLinks:
     sms_number: str
 
 
-def _channel_setting(channel_type: str, name: str) -> str:
-    from safepassage.channels.models import ChannelInstance
+@dataclass(frozen=True)
+class ContactPoints:
+    """How a reader reaches the programme besides the website: the Telegram bot's
+    username (without @) and the SMS number; empty when there is none."""
 
-    for instance in ChannelInstance.objects.filter(channel_type=channel_type, is_active=True):
-        value = instance.setting(name).strip()
-        if value:
-            return value
-    return ""
+    telegram_bot: str
+    sms_number: str
 
 
 def _base(url: str, setting: str) -> str:
@@ -57,14 +58,7 @@ def _base(url: str, setting: str) -> str:
     return url
 
 
-def telegram_bot_username() -> str:
-    """The bot's username (without @), or an empty string when none is configured."""
-    name = str(getattr(settings, "SAFEPASSAGE_TELEGRAM_BOT_USERNAME", "") or "")
-    name = (name or _channel_setting("telegram", "bot_username")).lstrip("@")
-    return name if BOT_USERNAME.match(name) else ""
-
-
-def leaflet_links(campaign: Campaign) -> LeafletLinks:
+def leaflet_links(campaign: Campaign, points: ContactPoints) -> LeafletLinks:
     """The absolute links for ``campaign``; ``LeafletError`` if the public address is unset."""
     base = str(getattr(settings, "SAFEPASSAGE_PUBLIC_BASE_URL", "") or "")
     if not base:
@@ -78,8 +72,8 @@ def leaflet_links(campaign: Campaign) -> LeafletLinks:
     website = _base(base, "SAFEPASSAGE_PUBLIC_BASE_URL") + path
     onion_base = str(getattr(settings, "SAFEPASSAGE_ONION_LOCATION", "") or "")
     onion = _base(onion_base, "SAFEPASSAGE_ONION_LOCATION") + path if onion_base else ""
-    bot = telegram_bot_username()
-    telegram = f"https://t.me/{bot}?start={campaign.code}" if bot else ""
-    number = str(getattr(settings, "SAFEPASSAGE_SMS_NUMBER", "") or "")
-    number = number or _channel_setting("sms", "from_number")
-    return LeafletLinks(website=website, onion=onion, telegram=telegram, sms_number=number)
+    bot = points.telegram_bot.lstrip("@")
+    telegram = f"https://t.me/{bot}?start={campaign.code}" if BOT_USERNAME.match(bot) else ""
+    return LeafletLinks(
+        website=website, onion=onion, telegram=telegram, sms_number=points.sms_number
+    )

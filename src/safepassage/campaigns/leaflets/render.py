@@ -32,7 +32,12 @@ from reportlab.platypus import (
 )
 
 from safepassage.campaigns.leaflets.fonts import Fonts, fonts
-from safepassage.campaigns.leaflets.links import LeafletError, LeafletLinks, leaflet_links
+from safepassage.campaigns.leaflets.links import (
+    ContactPoints,
+    LeafletError,
+    LeafletLinks,
+    leaflet_links,
+)
 from safepassage.campaigns.leaflets.texts import TEXTS, LeafletText
 from safepassage.campaigns.models import Campaign
 
@@ -216,7 +221,7 @@ def _fitted_story(
         scale *= 0.95
 
 
-def render_leaflet(campaign: Campaign, *, language: str, size: str) -> bytes:
+def render_leaflet(campaign: Campaign, *, points: ContactPoints, language: str, size: str) -> bytes:
     """The leaflet for ``campaign`` in ``language`` on ``size`` paper, as PDF bytes.
 
     Raises ``LeafletError`` (message for the supervisor) for an unknown language or size
@@ -232,7 +237,7 @@ def render_leaflet(campaign: Campaign, *, language: str, size: str) -> bytes:
             % {"sizes": ", ".join(name.upper() for name in PAPER_SIZES)}
         )
     paper = PAPER_SIZES[size]
-    links = leaflet_links(campaign)
+    links = leaflet_links(campaign, points)
     buffer = io.BytesIO()
     width, height = paper.size
     document = SimpleDocTemplate(

@@ -4,6 +4,7 @@ messenger chats, logged hotline calls)."""
 
 from __future__ import annotations
 
+from safepassage.cases.domain.contacts import move_contact
 from safepassage.cases.domain.flags import flag_case
 from safepassage.cases.domain.transitions import open_case, transition_case
 from safepassage.cases.models import Case, Contact
@@ -28,14 +29,13 @@ def reopen_or_renew(case: Case, contact: Contact) -> Case:
     """
     if case.state != CaseState.CLOSED:
         if contact.case_id != case.pk:
-            Contact.objects.filter(pk=contact.pk).update(case=case)
+            move_contact(contact, to=case)
         return case
     if case.close_reason in REOPENABLE_REASONS:
         return transition_case(case, to=CaseState.ENGAGED, by=None)
     fresh = open_case(
         channel=contact.channel, language=case.language, inquiry_type=case.inquiry_type
     )
-    Contact.objects.filter(pk=contact.pk).update(case=fresh)
-    contact.case = fresh
+    move_contact(contact, to=fresh)
     flag_case(fresh, f"previous_case:{case.reference}")
     return fresh

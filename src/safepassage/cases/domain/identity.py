@@ -8,6 +8,7 @@ people who write for the soldier are extra ``Contact`` rows.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record_event
+from safepassage.cases.domain.contacts import add_contact
 from safepassage.cases.domain.errors import CaseError
 from safepassage.cases.domain.flags import flag_shared_contact
 from safepassage.cases.domain.locking import lock_case
@@ -221,11 +223,11 @@ def add_relative_contact(
         )
     try:
         with transaction.atomic():
-            contact = Contact.objects.create(
-                case=case,
+            contact = add_contact(
+                case,
                 channel=channel,
                 relation=relation,
-                identity=seal(identity, to=get_keyring().public),
+                identity=identity,
                 identity_index=index,
                 language=case.language,
             )
@@ -240,3 +242,27 @@ def add_relative_contact(
         # Added by someone else (or a double submit) between the check and the insert.
         raise CaseError(_("This contact is already on the case.")) from None
     return contact
+
+
+def store_applicant_identity(case: Case, typed: Mapping[str, str], *, group_size: str = "") -> None:
+    """Seal what the applicant typed on the form; index it the way operators search it.
+
+    Indexes use the same name keys as the console (``index_for``), so a name typed in
+    Hangul by the applicant is found by an operator typing it in Latin.  A value that
+    cannot be indexed (a date we cannot parse, a name of only punctuation) is still
+    kept, sealed as typed, just not searchable.  Only fields still empty are filled.
+    """
+    public = get_keyring().public
+    updates: dict[str, object] = {}
+    for field in IDENTITY_FIELDS:
+        value = typed.get(field, "").strip()[:MAX_FIELD_LENGTH]
+        if not value:
+            continue
+        updates[field] = seal(value, to=public)
+        if field in INDEXED_FIELDS:
+            with contextlib.suppress(InvalidIdentity, ValueError):
+                updates[f"{field}_index"] = index_for(INDEXED_FIELDS[field], value)
+    if group_size.isdigit() and 0 < int(group_size) <= MAX_GROUP_SIZE:
+        updates["group_size"] = int(group_size)
+    if updates:
+        Case.objects.filter(pk=case.pk).update(**updates)

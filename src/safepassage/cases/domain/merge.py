@@ -25,8 +25,10 @@ from safepassage.cases.domain.errors import CaseError, TransitionNotAllowed
 from safepassage.cases.domain.identity import IDENTITY_FIELDS, INDEXED_FIELDS
 from safepassage.cases.domain.locking import lock_case
 from safepassage.cases.domain.transitions import transition_case
+from safepassage.cases.events import CasesMerging, MergeUndoing
 from safepassage.cases.models import Case, Contact, Direction, Merge, Message, Note
 from safepassage.cases.states import CaseState, CloseReason
+from safepassage.events import announce
 
 if TYPE_CHECKING:
     from safepassage.accounts.models import Account
@@ -65,7 +67,7 @@ def merge_cases(*, keep: Case, absorb: Case, by: Account) -> Merge:
     contacts, messages and notes move to ``keep``; ``keep`` gets empty identity fields
     filled, the earliest first-response time, a recomputed waiting time and the
     stricter media consent, and the absorbed case's campaign if it had none (through
-    ``campaigns.domain.inherit_campaign``: an attribution row, counters, an audit event);
+    the ``CasesMerging`` event: campaigns adds an attribution row, counters, an audit event);
     ``absorb`` is closed as duplicate with ``merged_into`` set; both versions bump; one
     ``Merge`` row and ``case.merged`` audit events.
     """
@@ -123,13 +125,9 @@ def merge_cases(*, keep: Case, absorb: Case, by: Account) -> Merge:
         if kept.group_size is None and gone.group_size is not None:
             kept.group_size = gone.group_size
             merge.filled_fields.append("group_size")
-        # Imported here because the campaigns app builds on this one.
-        from safepassage.campaigns.domain.merging import inherit_campaign
-
-        # The person reached us through the duplicate's campaign; sets kept.campaign in
-        # memory too, so the save below keeps it.
-        if inherit_campaign(kept, source=gone) is not None:
-            merge.filled_fields.append("campaign")
+        # Campaigns lets the kept case inherit the duplicate's campaign (in memory, so the
+        # save below keeps it) and names it among the filled fields.
+        announce(CasesMerging(merge=merge, kept=kept, absorbed=gone))
         # "Do not film" from either record binds the person; it is not undone by unmerge.
         kept.no_filming = kept.no_filming or gone.no_filming
         kept.first_response_at = _earliest(kept.first_response_at, gone.first_response_at)
@@ -155,7 +153,7 @@ def undo_merge(merge: Merge, *, by: Account) -> Merge:
     of those contacts (including ones that arrived after the merge) and the recorded
     messages.  Identity fields filled by the merge are cleared from the kept case if
     nobody changed them since.  A campaign the kept case inherited goes back too
-    (``campaigns.domain.drop_inherited_campaign``: it falls back to a code the kept case
+    (the ``MergeUndoing`` event: campaigns falls back to a code the kept case
     saw itself after the merge, if any, else to none).  The absorbed case gets its state
     before the merge back.  Side effects: rows move, both cases' versions bump,
     ``undone_at`` is set and ``case.unmerged`` events are written.  Undoing twice is
@@ -178,13 +176,10 @@ def undo_merge(merge: Merge, *, by: Account) -> Merge:
         Message.objects.filter(pk__in=record.message_ids, case=kept).update(case=gone)
         Note.objects.filter(pk__in=record.note_ids, case=kept).update(case=gone)
 
+        # Campaigns takes back an inherited campaign ("campaign" among the filled fields).
+        announce(MergeUndoing(merge=record, kept=kept, absorbed=gone, by=by))
         for field in record.filled_fields:
             if field == "campaign":
-                if gone.campaign_id is not None:
-                    # Imported here because the campaigns app builds on this one.
-                    from safepassage.campaigns.domain.merging import drop_inherited_campaign
-
-                    drop_inherited_campaign(kept, campaign_id=gone.campaign_id, by=by)
                 continue
             if field == "group_size":
                 if kept.group_size == gone.group_size:

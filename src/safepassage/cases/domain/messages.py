@@ -11,18 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from nacl.public import PublicKey
 
-from safepassage.analytics.counters import count_first_response
 from safepassage.audit.chain import record_event
 from safepassage.cases.domain.errors import CaseError
+from safepassage.cases.events import FirstResponse, ReplyQueued, TemplateChoice
 from safepassage.cases.models import Case, Contact, DeliveryStatus, Direction, Message
 from safepassage.cases.states import CaseState, Channel
 from safepassage.crypto.runtime import get_public_keyring
 from safepassage.crypto.sealing import Sealed, seal
 from safepassage.db.prepared import PreparedUpdate
+from safepassage.events import announce
 
 if TYPE_CHECKING:
     from safepassage.accounts.models import Account
-    from safepassage.intake.models import InboundEnvelope
 
 # Built once: these run for every inbound message (the worker's hot path).
 _START_WAITING = PreparedUpdate(Case, "waiting_since", only_where_null="waiting_since")
@@ -39,7 +39,7 @@ def add_inbound_message(
     body: Sealed,
     language: str,
     received_at: datetime,
-    envelope: InboundEnvelope | None = None,
+    envelope_id: int | None = None,
     provider_message_index: str = "",
 ) -> Message:
     """Store an inbound message and mark the case as waiting for an answer.
@@ -57,7 +57,7 @@ def add_inbound_message(
             language=language,
             body=body,
             status=DeliveryStatus.RECEIVED,
-            envelope=envelope,
+            envelope_id=envelope_id,
             provider_message_index=provider_message_index,
             created_at=received_at,
         )
@@ -73,15 +73,18 @@ def post_reply(
     text: str,
     contact: Contact | None = None,
     idempotency_key: str = "",
+    template: TemplateChoice | None = None,
 ) -> Message:
     """Store an operator's reply to the applicant, sealed to the programme and applicant.
 
-    The reply goes to ``contact`` (default: the case's most recent inbound contact).
-    Website replies are delivered by being stored (the applicant reads them in the
-    inbox); messenger replies are queued for the channel's sender.  A repeated
+    The one write for every reply, free text or template.  The reply goes to ``contact``
+    (default: the case's most recent inbound contact).  Website replies are delivered by
+    being stored (the applicant reads them in the inbox); messenger replies are queued
+    for the channel's sender (a ``ReplyQueued`` event, with ``template`` when the text is
+    a provider-approved template the channel app has already checked).  A repeated
     ``idempotency_key`` returns the already stored reply instead of a second one.
-    Side effects: the case stops waiting, the first response time is set once, and a
-    ``message.reply`` audit event is written.
+    Side effects: the case stops waiting, the first response time is set once (and a
+    ``FirstResponse`` event announced), and a ``message.reply`` audit event is written.
     """
     text = text.strip()
     if not text:
@@ -135,24 +138,27 @@ def post_reply(
                 idempotency_key=idempotency_key,
             )
             if status == DeliveryStatus.QUEUED:
-                # Messenger replies leave through the channel's sender: a task with
-                # retries, queued in this transaction.  It raises a CaseError (and the
-                # reply is rolled back) when the channel cannot take it, e.g. outside
-                # WhatsApp's 24-hour window.
-                from safepassage.channels.domain.outbound import queue_reply
-
-                queue_reply(message)
+                # Messenger replies leave through the channel's sender: the channels app
+                # queues a task with retries in this transaction.  It raises a CaseError
+                # (and the reply is rolled back) when the channel cannot take it, e.g.
+                # outside WhatsApp's 24-hour window.
+                announce(ReplyQueued(message=message, template=template))
+            elif template is not None:
+                raise CaseError(_("Templates exist only for messenger contacts."))
             Case.objects.filter(pk=case.pk).update(waiting_since=None)
             if Case.objects.filter(pk=case.pk, first_response_at__isnull=True).update(
                 first_response_at=now
             ):
-                count_first_response(case, responded_at=now)
+                announce(FirstResponse(case=case, responded_at=now))
+            detail: dict[str, object] = {"message": message.pk, "channel": contact.channel}
+            if template is not None:
+                detail["template"] = template.name
             record_event(
                 "message.reply",
                 actor=by,
                 object_type="case",
                 object_ref=case.reference,
-                detail={"message": message.pk, "channel": contact.channel},
+                detail=detail,
             )
     except IntegrityError:
         # Two submissions of the same form raced; the other one won.

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from safepassage.analytics.counters import count_case_opened, count_case_transition
 from safepassage.audit.chain import record_event
 from safepassage.cases.domain.errors import StaleCase, TransitionNotAllowed
+from safepassage.cases.events import CaseMoved, CaseOpened
 from safepassage.cases.models import Case
 from safepassage.cases.states import (
     CLOSABLE_FROM,
@@ -22,10 +22,10 @@ from safepassage.cases.states import (
     CloseReason,
     InquiryType,
 )
+from safepassage.events import announce
 
 if TYPE_CHECKING:
     from safepassage.accounts.models import Account
-    from safepassage.campaigns.models import Campaign
 
 
 def actor_role(actor: Account | None) -> str:
@@ -38,19 +38,17 @@ def open_case(
     channel: str,
     language: str,
     inquiry_type: str = InquiryType.OTHER,
-    campaign: Campaign | None = None,
     actor: Account | None = None,
 ) -> Case:
-    """Create a new case in state ``new`` and audit it.  Side effect: one audit event."""
+    """Create a new case in state ``new`` and audit it.  Side effects: one audit event and
+    a ``CaseOpened`` event."""
     with transaction.atomic(savepoint=False):
         case = Case.objects.create(
             first_channel=channel,
             language=language,
             inquiry_type=inquiry_type,
-            campaign=campaign,
             state_changed_at=timezone.now(),
         )
-        count_case_opened(case)
         record_event(
             "case.opened",
             actor=actor,
@@ -58,6 +56,7 @@ def open_case(
             object_ref=case.reference,
             detail={"channel": channel, "language": language, "inquiry_type": inquiry_type},
         )
+        announce(CaseOpened(case=case, actor=actor))
     return case
 
 
@@ -96,7 +95,7 @@ def transition_case(
     version the caller's form was rendered with; if the case moved on meanwhile,
     ``StaleCase`` is raised and nothing changes.  Side effects: the case row is updated
     (state, reason, version) and one ``case.transition`` audit event is written, in one
-    transaction.  Returns the refreshed case.
+    transaction, and a ``CaseMoved`` event is announced in it.  Returns the refreshed case.
     """
     role = actor_role(by)
     with transaction.atomic():
@@ -115,7 +114,6 @@ def transition_case(
         locked.state_changed_at = timezone.now()
         locked.version += 1
         locked.save(update_fields=["state", "close_reason", "state_changed_at", "version"])
-        count_case_transition(locked, previous=previous)
         record_event(
             "case.transition",
             actor=by,
@@ -123,10 +121,7 @@ def transition_case(
             object_ref=locked.reference,
             detail={"from": previous, "to": to, "reason": locked.close_reason},
         )
-        if to == CaseState.SURRENDERED:
-            # Geneva III: from surrender on he is a captured person with a register record.
-            # Imported here because the register app builds on this one.
-            from safepassage.register.domain.records import open_record_for_surrendered_case
-
-            open_record_for_surrendered_case(locked, by=by)
+        # Analytics counts the move; on surrender the register opens the person's record
+        # (Geneva III: from surrender on he is a captured person).
+        announce(CaseMoved(case=locked, previous=previous, actor=by))
     return locked

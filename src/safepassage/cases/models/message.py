@@ -42,7 +42,11 @@ class Message(models.Model):
     # Blind index of the provider's message id, so provider retries are dropped.
     provider_message_index = BlindIndexField()
     envelope = models.ForeignKey(
-        "intake.InboundEnvelope", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "envelopes.InboundEnvelope",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(db_index=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)

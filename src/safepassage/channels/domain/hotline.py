@@ -15,6 +15,7 @@ from safepassage.audit.chain import record_event
 from safepassage.campaigns.domain import active_campaigns, attribute
 from safepassage.campaigns.models import AttributionVia, normalise_code
 from safepassage.cases.domain import add_inbound_message, open_case
+from safepassage.cases.domain.contacts import add_contact
 from safepassage.cases.domain.errors import CaseError
 from safepassage.cases.domain.flags import flag_shared_contact
 from safepassage.cases.domain.followups import current_case, reopen_or_renew
@@ -50,11 +51,11 @@ def _hotline_contact(
         index = ""
     if case is None:
         return None, None
-    contact = Contact.objects.create(
-        case=case,
+    contact = add_contact(
+        case,
         channel=Channel.HOTLINE,
         relation=relation,
-        identity=seal(normalised, to=get_public_keyring()),
+        identity=normalised,
         identity_index=index or None,
         language=language,
     )
@@ -115,11 +116,11 @@ def log_hotline_call(
             )
         if contact is None:
             normalised = normalise_phone(callback_number)
-            contact = Contact.objects.create(
-                case=target,
+            contact = add_contact(
+                target,
                 channel=Channel.HOTLINE,
                 relation=relation,
-                identity=seal(normalised, to=get_public_keyring()) if normalised else None,
+                identity=normalised,
                 identity_index=(
                     blind_index(get_keyring(), "phone", normalised) if normalised else None
                 ),

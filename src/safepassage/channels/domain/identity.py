@@ -9,6 +9,7 @@ from django.conf import settings
 from safepassage.campaigns.domain.attribution import attribute
 from safepassage.campaigns.models import AttributionVia, Campaign
 from safepassage.cases.domain import open_case
+from safepassage.cases.domain.contacts import add_contact
 from safepassage.cases.domain.flags import flag_shared_contact
 from safepassage.cases.domain.followups import current_case, reopen_or_renew
 from safepassage.cases.models import Case, Contact
@@ -183,11 +184,11 @@ def contact_and_case(
     case = open_case(channel=instance.channel, language=language)
     if session.campaign_id is not None:
         attribute_start_code(case, session)
-    contact = Contact.objects.create(
-        case=case,
+    contact = add_contact(
+        case,
         channel=instance.channel,
         relation=Relation.UNKNOWN,
-        identity=seal(identity, to=get_keyring().public),
+        identity=identity,
         identity_index=session.identity_index,
         language=session.language,
     )

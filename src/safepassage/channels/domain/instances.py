@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record_event
 from safepassage.channels.hookkey import encrypt_intake_secret, secret_hash
-from safepassage.channels.intake import forget_hooks
+from safepassage.channels.hooks import forget_hooks
 from safepassage.channels.models import ChannelInstance, hook_key_hash, new_hook_key
 from safepassage.channels.registry import get_type
 from safepassage.crypto.runtime import get_keyring, get_public_keyring

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from safepassage.audit.chain import record_event
 from safepassage.cases.domain.errors import CaseError
+from safepassage.cases.events import ReplyQueued
 from safepassage.cases.models import DeliveryStatus, Message
 from safepassage.cases.states import Channel
 from safepassage.channels.http import ProviderError
@@ -124,7 +125,8 @@ def create_delivery(
 
 
 def queue_reply(message: Message, *, template: dict[str, str] | None = None) -> OutboundDelivery:
-    """Queue an operator's stored reply for sending (called inside ``post_reply``).
+    """Queue an operator's stored reply for sending (inside ``post_reply``, through
+    ``on_reply_queued``).
 
     Raises ``ChannelRefused`` — rolling the reply back so the operator keeps the text —
     when no active channel reaches the contact, when the contact is a hotline caller,
@@ -153,6 +155,16 @@ def queue_reply(message: Message, *, template: dict[str, str] | None = None) -> 
         message=message,
         options=options,
         send_key=f"m{message.pk}",
+    )
+
+
+def on_reply_queued(event: ReplyQueued) -> None:
+    """Queue a reply ``post_reply`` stored for a messenger contact (subscribed in
+    ``ChannelsConfig.ready``); a refusal rolls the reply back."""
+    template = event.template
+    queue_reply(
+        event.message,
+        template={"name": template.name, "language": template.language} if template else None,
     )
 
 

@@ -1,21 +1,23 @@
-"""Replies that need more than ``cases.domain.post_reply``: WhatsApp templates."""
+"""Replies that need more than free text: WhatsApp templates.
+
+The template is checked here (the channel knows which templates are approved); the
+reply itself is stored by ``cases.domain.post_reply``, the one write for every reply,
+so a template answer counts as a first response exactly like a typed one.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safepassage.audit.chain import record_event
+from safepassage.cases.domain import post_reply
 from safepassage.cases.domain.errors import CaseError
-from safepassage.cases.models import Case, Contact, DeliveryStatus, Direction, Message
+from safepassage.cases.events import TemplateChoice
+from safepassage.cases.models import Case, Contact, Message
 from safepassage.cases.states import CaseState, Channel
-from safepassage.channels.domain.outbound import ChannelRefused, queue_reply, session_for_contact
+from safepassage.channels.domain.outbound import ChannelRefused, session_for_contact
 from safepassage.channels.domain.status import whatsapp_templates
-from safepassage.crypto.runtime import get_public_keyring
-from safepassage.crypto.sealing import seal
 
 if TYPE_CHECKING:
     from safepassage.accounts.models import Account
@@ -27,8 +29,8 @@ def post_template_reply(
     """Send an approved WhatsApp template to ``contact`` (allowed outside the window).
 
     The operator-visible template text is stored as the (sealed) message body.  Side
-    effects as ``post_reply``: the case stops waiting, first response is set once, a
-    ``message.reply`` audit event is written, and the template is queued for sending.
+    effects: those of ``post_reply`` (the case stops waiting, first response is set once,
+    a ``message.reply`` audit event naming the template, the template queued for sending).
     """
     if case.state == CaseState.CLOSED:
         raise CaseError(
@@ -44,30 +46,10 @@ def post_template_reply(
     )
     if template is None:
         raise ChannelRefused(_("That template is not on the approved list."))
-    now = timezone.now()
-    with transaction.atomic():
-        message = Message.objects.create(
-            case=case,
-            contact=contact,
-            direction=Direction.OUTBOUND,
-            channel=contact.channel,
-            language=contact.language or case.language,
-            body=seal(template.text or template.name, to=get_public_keyring()),
-            author=by,
-            status=DeliveryStatus.QUEUED,
-            created_at=now,
-            status_changed_at=now,
-        )
-        queue_reply(message, template={"name": template.name, "language": template.language})
-        Case.objects.filter(pk=case.pk).update(waiting_since=None)
-        Case.objects.filter(pk=case.pk, first_response_at__isnull=True).update(
-            first_response_at=now
-        )
-        record_event(
-            "message.reply",
-            actor=by,
-            object_type="case",
-            object_ref=case.reference,
-            detail={"message": message.pk, "channel": contact.channel, "template": template.name},
-        )
-    return message
+    return post_reply(
+        case,
+        by=by,
+        text=template.text or template.name,
+        contact=contact,
+        template=TemplateChoice(name=template.name, language=template.language),
+    )

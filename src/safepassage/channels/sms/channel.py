@@ -28,7 +28,7 @@ from safepassage.channels.base import (
     SettingField,
     StatusUpdate,
 )
-from safepassage.channels.intake import Hook, ignore, read_body, refuse, store_envelope
+from safepassage.channels.hooks import Hook, WebhookAnswer, accept, ignore, read_body, refuse
 from safepassage.channels.models import ChannelInstance, DeliveryState
 from safepassage.channels.sms import api
 
@@ -102,7 +102,7 @@ class TwilioSmsType(ChannelType):
 
     # --- intake --------------------------------------------------------------------
     @override
-    def webhook(self, request: HttpRequest, hook: Hook, endpoint: str) -> HttpResponse:
+    def webhook(self, request: HttpRequest, hook: Hook, endpoint: str) -> WebhookAnswer:
         if endpoint not in {"", "status"}:
             return refuse(404, hook, "endpoint")
         if request.method != "POST":
@@ -128,12 +128,10 @@ class TwilioSmsType(ChannelType):
         if endpoint == "status":
             if form.get("MessageStatus") not in _STATUSES:
                 return ignore(hook, "interim_status")
-            store_envelope(hook, endpoint="status", payload=form)
-            return HttpResponse(status=200)
+            return accept("status", form)
         if not form.get("From"):
             return refuse(400, hook, "no_sender")
-        store_envelope(hook, endpoint="inbound", payload=form)
-        return HttpResponse(EMPTY_TWIML, content_type="text/xml")
+        return accept("inbound", form, HttpResponse(EMPTY_TWIML, content_type="text/xml"))
 
     # --- worker --------------------------------------------------------------------
     @override

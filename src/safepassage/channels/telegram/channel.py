@@ -13,7 +13,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from typing_extensions import override
 
@@ -29,7 +29,7 @@ from safepassage.channels.base import (
     SettingField,
 )
 from safepassage.channels.hookkey import matches_hash
-from safepassage.channels.intake import Hook, ignore, read_body, refuse, store_envelope
+from safepassage.channels.hooks import Hook, WebhookAnswer, accept, ignore, read_body, refuse
 from safepassage.channels.models import ChannelInstance
 from safepassage.channels.telegram import api
 
@@ -85,7 +85,7 @@ class TelegramType(ChannelType):
 
     # --- intake --------------------------------------------------------------------
     @override
-    def webhook(self, request: HttpRequest, hook: Hook, endpoint: str) -> HttpResponse:
+    def webhook(self, request: HttpRequest, hook: Hook, endpoint: str) -> WebhookAnswer:
         if request.method != "POST" or endpoint:
             return refuse(405 if not endpoint else 404, hook, "method")
         if not matches_hash(request.headers.get(SECRET_HEADER, ""), hook.verify_hash):
@@ -105,8 +105,7 @@ class TelegramType(ChannelType):
         if kind in {"message", "edited_message"} and not _private_chat(update[kind]):
             # Groups and channels the bot was added to are not conversations with a person.
             return ignore(hook, "not_private")
-        store_envelope(hook, endpoint="update", payload=update)
-        return HttpResponse(status=200)
+        return accept("update", update)
 
     # --- worker --------------------------------------------------------------------
     @override

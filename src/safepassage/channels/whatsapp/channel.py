@@ -31,7 +31,7 @@ from safepassage.channels.base import (
     StatusUpdate,
 )
 from safepassage.channels.hookkey import matches_hash
-from safepassage.channels.intake import Hook, ignore, read_body, refuse, store_envelope
+from safepassage.channels.hooks import Hook, WebhookAnswer, accept, ignore, read_body, refuse
 from safepassage.channels.models import ChannelInstance, DeliveryState
 from safepassage.channels.whatsapp import api
 
@@ -90,7 +90,7 @@ class WhatsAppType(ChannelType):
 
     # --- intake --------------------------------------------------------------------
     @override
-    def webhook(self, request: HttpRequest, hook: Hook, endpoint: str) -> HttpResponse:
+    def webhook(self, request: HttpRequest, hook: Hook, endpoint: str) -> WebhookAnswer:
         if endpoint:
             return refuse(404, hook, "endpoint")
         if request.method == "GET":
@@ -110,8 +110,7 @@ class WhatsAppType(ChannelType):
             return ignore(hook, "object")
         if not _relevant(payload):
             return ignore(hook, "no_messages")
-        store_envelope(hook, endpoint="event", payload=payload)
-        return HttpResponse(status=200)
+        return accept("event", payload)
 
     def _verify_subscription(self, request: HttpRequest, hook: Hook) -> HttpResponse:
         """Meta's GET handshake: echo ``hub.challenge`` if our verify token matches."""

@@ -22,6 +22,7 @@ from safepassage.campaigns.leaflets import (
     render_leaflet,
 )
 from safepassage.campaigns.models import Attribution, AttributionFlag, Campaign
+from safepassage.channels.domain.contact_points import contact_points
 from safepassage.console.access import console_view, current_account
 from safepassage.console.flash import flash
 
@@ -91,7 +92,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 def _leaflet_context(campaign: Campaign) -> dict[str, object]:
     names = dict(settings.PUBLIC_LANGUAGES)
     try:
-        links = leaflet_links(campaign)
+        links = leaflet_links(campaign, contact_points())
     except LeafletError as error:
         return {"leaflet_error": str(error)}
     return {
@@ -149,7 +150,7 @@ def campaign_leaflet(request: HttpRequest, code: str, language: str, size: str) 
     """The leaflet PDF.  Side effect: a ``campaign.leaflet`` audit event (who printed what)."""
     campaign = _campaign(code)
     try:
-        pdf = render_leaflet(campaign, language=language, size=size)
+        pdf = render_leaflet(campaign, points=contact_points(), language=language, size=size)
     except LeafletError as error:
         flash(request, str(error), level="error")
         return HttpResponseRedirect(reverse("console:campaign", args=[campaign.code]))

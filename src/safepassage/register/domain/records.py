@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safepassage.audit.chain import record_event
+from safepassage.cases.domain import set_media_consent
+from safepassage.cases.events import CaseMoved
 from safepassage.cases.models import Case
 from safepassage.cases.states import CaseState
 from safepassage.crypto.blind_index import normalise_date
@@ -102,10 +104,16 @@ def _default_card_language(case: Case) -> str:
     return "ko" if case.language == "ko" else "ru"
 
 
+def on_case_moved(event: CaseMoved) -> None:
+    """Geneva III: from surrender on he is a captured person with a register record."""
+    if event.case.state == CaseState.SURRENDERED:
+        open_record_for_surrendered_case(event.case, by=event.actor)
+
+
 def open_record_for_surrendered_case(case: Case, *, by: Account | None) -> CapturedPerson:
     """The captured-person record of ``case``, opened now if it has none yet.
 
-    Called when a case reaches ``surrendered`` (by ``transition_case``) and by the
+    Called when a case reaches ``surrendered`` (the ``CaseMoved`` event) and by the
     registrar's "open record" action for cases surrendered earlier.  Idempotent: an
     existing record is returned unchanged.  The capture date starts as the day the case
     was marked surrendered.  Side effects (new record only): one ``CapturedPerson`` row
@@ -317,10 +325,6 @@ def set_record_media_consent(
     ``version`` change, one ``register.media_consent`` event; the case's flag is updated
     through ``cases.domain.set_media_consent`` (its own audit event).
     """
-    # Imported here: the cases domain imports this app's surrender hook lazily, and
-    # importing it at module level would make the two packages import each other.
-    from safepassage.cases.domain import set_media_consent
-
     with transaction.atomic():
         locked = lock_record(record, expected_version=expected_version)
         if (locked.filming_consent, locked.publication_consent) == (filming, publication):

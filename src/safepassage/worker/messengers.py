@@ -1,4 +1,9 @@
-"""The worker's handling of a stored provider webhook: parse, dedupe, link, route, store."""
+"""Provider webhooks (Telegram, WhatsApp, SMS) as the worker opens them: parse with the
+channel type, drop provider retries, link to a contact and case, route by language,
+store, and acknowledge a first message.
+
+The channel apps parse, verify and send; the worker owns every envelope kind, so the
+web form's envelopes (``worker.web``) and the messengers' are handled side by side."""
 
 from __future__ import annotations
 
@@ -32,15 +37,16 @@ from safepassage.crypto.blind_index import blind_index
 from safepassage.crypto.runtime import get_keyring
 from safepassage.crypto.sealing import seal
 from safepassage.db.prepared import PreparedQuery
+from safepassage.envelopes.models import EnvelopeKind, InboundEnvelope
 from safepassage.floods.domain import note_new_case
-from safepassage.intake.models import InboundEnvelope
-from safepassage.worker.envelopes import EnvelopeRejected
+from safepassage.worker.envelopes import EnvelopeRejected, handles
 from safepassage.worker.language import detect_language
 
 MAX_TEXT = 8000
 EDITED_MARK = "✎ "
 
 
+@handles(EnvelopeKind.PROVIDER_WEBHOOK)
 def handle_provider_envelope(envelope: InboundEnvelope, data: dict[str, Any]) -> None:
     """Apply every event in one stored webhook body (all or nothing: the worker wraps
     this in the envelope's transaction)."""
@@ -142,7 +148,7 @@ def receive_message(
         body=seal(body, to=get_keyring().public),
         language=language,
         received_at=received_at,
-        envelope=envelope,
+        envelope_id=envelope.pk if envelope is not None else None,
         provider_message_index=index,
     )
     if event.media:

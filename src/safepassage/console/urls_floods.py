@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, path
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from safepassage.floods import views
+from safepassage.console.views import floods as views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("floods/", views.flood_list, name="floods"),

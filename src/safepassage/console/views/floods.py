@@ -88,7 +88,7 @@ def flood_list(request: HttpRequest) -> HttpResponse:
     ).order_by("-pk")
     return render(
         request,
-        "floods/list.html",
+        "console/floods/list.html",
         {
             "groups": list(rows),
             "page": page,
@@ -146,7 +146,7 @@ def _group_context(request: HttpRequest, group: FloodGroup) -> dict[str, Any]:
 def flood_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     """One group: what it is, how far its members got, and the actions on it."""
     group = _group(group_id)
-    return render(request, "floods/detail.html", _group_context(request, group))
+    return render(request, "console/floods/detail.html", _group_context(request, group))
 
 
 def _answer(request: HttpRequest, group: FloodGroup, notice: Notice) -> HttpResponse:
@@ -154,7 +154,7 @@ def _answer(request: HttpRequest, group: FloodGroup, notice: Notice) -> HttpResp
     if request.headers.get("HX-Request") == "true":
         group.refresh_from_db()
         context = {**_group_context(request, group), "notice": notice}
-        return render(request, "floods/_group.html", context)
+        return render(request, "console/floods/_group.html", context)
     flash(request, notice.message, level=notice.level)
     return HttpResponseRedirect(reverse("console:flood", args=[group.pk]))
 

@@ -1,8 +1,10 @@
-"""The intake half shared by every channel type: find the hook, cap the body, seal, store.
+"""The webhook half shared by every channel type: find the hook, cap the body, answer.
 
-Everything here runs on the public tier with the programme's public key only.  A webhook
-call costs one cached lookup, one signature check, one sealed box and one INSERT; the
-provider gets its answer as soon as the envelope row is committed.
+Runs on the public tier with the programme's public key only.  A channel type checks a
+call and answers with an ``Accepted`` payload (which the intake's webhook view seals and
+stores before answering the provider) or with a refusal; it never stores anything
+itself.  A webhook call costs one cached lookup, one signature check, one sealed box
+and one INSERT.
 """
 
 from __future__ import annotations
@@ -13,18 +15,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 
 from safepassage.channels.hookkey import open_intake_secret
 from safepassage.channels.models import ChannelInstance, hook_key_hash
-from safepassage.crypto.runtime import get_public_keyring
-from safepassage.crypto.sealing import seal_envelope_body
-from safepassage.intake.models import EnvelopeKind, InboundEnvelope
 
-logger = logging.getLogger("safepassage.channels.intake")
-ENVELOPE_VERSION = 1
+logger = logging.getLogger("safepassage.channels.hooks")
 _CACHE_SECONDS = 30.0
 
 
@@ -97,29 +93,6 @@ def read_body(request: HttpRequest, limit: int) -> bytes | None:
     return None if len(body) > limit else body
 
 
-def store_envelope(hook: Hook, *, endpoint: str, payload: Any) -> InboundEnvelope:
-    """Seal ``payload`` to the programme and store it for the worker.  Committed before
-    returning, so the provider is acknowledged only for stored data."""
-    body = seal_envelope_body(
-        {
-            "v": ENVELOPE_VERSION,
-            "instance": hook.instance_id,
-            # Lets the worker check that its cached channel is the one that took the call.
-            "hook": hook.key_hash[:16],
-            "endpoint": endpoint,
-            "payload": payload,
-        },
-        to=get_public_keyring(),
-    )
-    with transaction.atomic():
-        return InboundEnvelope.objects.create(
-            kind=EnvelopeKind.PROVIDER_WEBHOOK,
-            channel=hook.channel,
-            received_at=timezone.now(),
-            body=body,
-        )
-
-
 def refuse(status: int, hook: Hook | None, reason: str) -> HttpResponse:
     """An empty error answer, logged with the channel id and a reason code only."""
     logger.info(
@@ -135,3 +108,21 @@ def ignore(hook: Hook, reason: str) -> HttpResponse:
     """Acknowledge and drop (what providers expect for updates we do not handle)."""
     logger.info("webhook ignored: channel=%s reason=%s", hook.instance_id, reason)
     return HttpResponse(status=200)
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A verified call: the intake stores ``payload`` (sealed) for the worker, then
+    answers the provider with ``response`` (only once the envelope is committed)."""
+
+    endpoint: str
+    payload: Any
+    response: HttpResponse
+
+
+WebhookAnswer = HttpResponse | Accepted
+
+
+def accept(endpoint: str, payload: Any, response: HttpResponse | None = None) -> Accepted:
+    """Accept ``payload`` for storage; the provider gets ``response`` (default: 200)."""
+    return Accepted(endpoint, payload, response if response is not None else HttpResponse())

@@ -1,4 +1,9 @@
-"""InboundEnvelope: everything the public tier accepts, sealed before it is stored."""
+"""InboundEnvelope: everything the public tier accepts, sealed before it is stored.
+
+The contract between the intake (which only inserts) and the worker (which opens and
+handles); it lives below both so neither entry point imports the other.  The table
+keeps the name it had when the model lived in the intake app.
+"""
 
 from __future__ import annotations
 
@@ -44,6 +49,7 @@ class InboundEnvelope(models.Model):
     error_code = models.CharField(max_length=64, blank=True)
 
     class Meta:
+        db_table = "intake_inboundenvelope"
         ordering = ["id"]
         indexes = [models.Index(fields=["status", "id"])]
 

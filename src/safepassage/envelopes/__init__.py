@@ -1,0 +1,1 @@
+"""The sealed inbound envelopes: what the intake accepts and the worker opens."""
