@@ -10,9 +10,10 @@ from safepassage.audit.models import AuditEvent
 from safepassage.cases.domain import open_case
 from safepassage.cases.models import Case
 from safepassage.cases.states import CaseState
-from safepassage.console.access import CASE_ACTIONS, audit_view, get_case_for
+from safepassage.cases.rules import CaseAction
+from safepassage.console.access import audit_view, get_case_for
 
-EVERY_ACTION = sorted(CASE_ACTIONS)
+EVERY_ACTION = sorted(CaseAction)
 OPERATOR_ACTIONS = {"view", "reply", "note", "transition", "claim", "identity"}
 
 
@@ -104,7 +105,7 @@ def test_reference_is_matched_whatever_the_case_and_spacing(
 def test_an_unknown_action_is_a_programming_error(
     personas: dict[str, Account], korean_case: Case
 ) -> None:
-    with pytest.raises(ValueError, match="unknown case action"):
+    with pytest.raises(ValueError, match="is not a valid CaseAction"):
         get_case_for(personas["sofia"], korean_case.reference, action="delete")
 
 

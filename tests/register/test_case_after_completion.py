@@ -13,7 +13,8 @@ from safepassage.audit.models import AuditEvent
 from safepassage.cases.domain import add_note, open_case, transition_case
 from safepassage.cases.models import Case
 from safepassage.cases.states import CaseState, CloseReason
-from safepassage.console.access import CASE_ACTIONS, get_case_for
+from safepassage.cases.rules import CaseAction
+from safepassage.console.access import get_case_for
 from safepassage.register.models import CapturedPerson
 
 from ..console.helpers import force_verified_login
@@ -30,7 +31,7 @@ def _client(account: Account) -> Client:
 
 def _allowed(account: Account, reference: str) -> set[str]:
     allowed = set()
-    for action in sorted(CASE_ACTIONS):
+    for action in sorted(CaseAction):
         try:
             get_case_for(account, reference, action=action)
         except Http404:

@@ -5,9 +5,9 @@ it) or marked :func:`console_public` (the sign-in pages).  The authorisation-mat
 walks the console URLconf and fails on any view that carries neither mark, so a new view
 cannot be added without a rule.
 
-Cases are fetched only through :func:`get_case_for`, which answers "not found" in the
-same way whether the case does not exist or the account may not touch it, so a forged
-or guessed reference learns nothing.
+Cases are fetched only through :func:`get_case_for`, which applies the one rule of
+``cases.rules`` and answers "not found" in the same way whether the case does not exist
+or the account may not touch it, so a forged or guessed reference learns nothing.
 """
 
 from __future__ import annotations
@@ -25,21 +25,13 @@ from safepassage.accounts.models import Account, Role
 from safepassage.accounts.sessions import is_verified_session
 from safepassage.audit.chain import record_event
 from safepassage.cases.models import Case
-from safepassage.cases.states import CaseState
-from safepassage.register.models import CapturedPerson
+from safepassage.cases.rules import CaseAction, may, visible_cases
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
-# What a view may do to a case.  "close" is kept apart from "transition" so a view that
-# closes a case can ask for it explicitly (operators may move cases, never close them).
-CASE_ACTIONS = frozenset(
-    {"view", "reply", "note", "transition", "close", "claim", "assign", "merge", "identity"}
-)
-# Actions a supervisor keeps for itself.
-_SUPERVISOR_ONLY_ACTIONS = frozenset({"assign", "merge", "close"})
 ALL_ROLES = frozenset(Role.values)
 
 
@@ -115,55 +107,22 @@ def console_public(view: View) -> View:
     return view
 
 
-def may_act_on_case(user: Account, case: Case, *, action: str) -> bool:
-    """Whether ``user`` may do ``action`` on ``case`` (the rule behind get_case_for).
-
-    - operator: cases in a language it reads that are unassigned or assigned to it;
-      never assign, merge or close;
-    - supervisor: everything;
-    - registrar: may view (only view) a surrendered case, or a case whose person has a
-      register record whatever its state since (closed as completed, say), so the record
-      keeps its link to the conversation;
-    - analyst, admin: never any case content.
-    """
-    if action not in CASE_ACTIONS:
-        raise ValueError(f"unknown case action {action!r}")
-    if not user.is_active:
-        return False
-    if user.role == Role.SUPERVISOR:
-        return True
-    if user.role == Role.OPERATOR:
-        if action in _SUPERVISOR_ONLY_ACTIONS:
-            return False
-        if case.language not in user.languages:
-            return False
-        return case.assigned_to_id is None or case.assigned_to_id == user.pk
-    if user.role == Role.REGISTRAR:
-        if action != "view":
-            return False
-        return case.state == CaseState.SURRENDERED or _has_register_record(case)
-    return False
-
-
-def _has_register_record(case: Case) -> bool:
-    """Whether the person of ``case`` is in the captured-person register (one query)."""
-    return CapturedPerson.objects.filter(case_id=case.pk).exists()
-
-
-def get_case_for(user: Account, reference: str, *, action: str) -> Case:
-    """The only way a console view gets a case.
+def get_case_for(user: Account, reference: str, *, action: CaseAction) -> Case:
+    """The only way a console view gets a case (through ``cases.rules``).
 
     Raises ``Http404`` — the same response whether the reference is unknown, malformed
     or belongs to a case the account may not ``action`` — so probing references tells
     nothing.  The exception carries no reference (it may reach a log line).
     """
-    if action not in CASE_ACTIONS:
-        raise ValueError(f"unknown case action {action!r}")
+    action = CaseAction(action)
     normalised = reference.strip().upper()
     case = (
-        Case.objects.select_related("assigned_to", "campaign").filter(reference=normalised).first()
+        visible_cases(user)
+        .select_related("assigned_to", "campaign")
+        .filter(reference=normalised)
+        .first()
     )
-    if case is None or not may_act_on_case(user, case, action=action):
+    if case is None or not may(user, action):
         raise Http404("No such case.")
     return case
 

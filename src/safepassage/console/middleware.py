@@ -4,6 +4,9 @@
   account's last "sign out everywhere", or that has been idle too long is ended here, so
   no view ever sees it.  Requests marked ``X-Console-Poll: 1`` (htmx polling) do not count
   as activity: a queue left open on a screen must not keep a session alive for ever.
+- A console view that declares neither its roles (``console_view``) nor that it is
+  public (``console_public``) is refused with a 404 before it runs: access is denied by
+  default, so a view added without a rule cannot leak.
 - Console pages carry ``Referrer-Policy: same-origin`` (see ``__call__``).
 - The console language is the account's choice, else the console language cookie, else
   the browser's preference among English and Ukrainian.
@@ -11,17 +14,21 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from safepassage.accounts.models import Account
 from safepassage.accounts.sessions import is_idle, is_verified_session, touch
+
+logger = logging.getLogger(__name__)
 
 LANGUAGE_COOKIE = "sp_console_lang"
 CONSOLE_PREFIX = "/console/"
@@ -75,6 +82,21 @@ class ConsoleMiddleware:
         response.headers["Referrer-Policy"] = "same-origin"
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         return response
+
+    @staticmethod
+    def process_view(
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        """Refuse a console view that declares no access rule (deny by default)."""
+        if not request.path.startswith(CONSOLE_PREFIX):
+            return None
+        if getattr(view_func, "console_roles", None) or getattr(view_func, "console_public", False):
+            return None
+        logger.error("console view without an access rule refused: %s", view_func.__qualname__)
+        return HttpResponseNotFound()
 
     @staticmethod
     def _check_session(request: HttpRequest) -> None:

@@ -31,6 +31,7 @@ from safepassage.cases.domain import (
 )
 from safepassage.cases.domain.identity import IDENTITY_FIELDS
 from safepassage.cases.models import Case, Message, Note
+from safepassage.cases.rules import CaseAction
 from safepassage.cases.states import CaseState, allowed_targets
 from safepassage.console.access import console_view, current_account, get_case_for
 from safepassage.console.flash import flash
@@ -79,7 +80,7 @@ def _refused(
     error: CaseError | None = None,
 ) -> HttpResponse:
     """Re-render the workspace with ``form`` bound (and the error), fetched afresh."""
-    case = get_case_for(account, reference, action="view")
+    case = get_case_for(account, reference, action=CaseAction.VIEW)
     if isinstance(error, StaleCase):
         return render_workspace(request, account, case, errors=[stale_message(case)], status=409)
     errors = [str(error)] if error is not None else []
@@ -97,7 +98,7 @@ def _idempotency_key(kind: str, case: Case, account: Account, token: str) -> str
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     """The workspace: conversation, identity, contacts and what the account may do."""
     account = _account(request)
-    case = get_case_for(account, reference, action="view")
+    case = get_case_for(account, reference, action=CaseAction.VIEW)
     return render_workspace(request, account, case)
 
 
@@ -110,7 +111,7 @@ def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
     the same person.  A form submitted twice stores (and sends) one reply.
     """
     account = _account(request)
-    case = get_case_for(account, reference, action="reply")
+    case = get_case_for(account, reference, action=CaseAction.REPLY)
     contacts = list(case.contacts.all())
     form = ReplyForm(request.POST, contacts=contacts)
     if not form.is_valid():
@@ -138,7 +139,7 @@ def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
 def case_note(request: HttpRequest, reference: str) -> HttpResponse:
     """Add an internal note (sealed; never shown to the applicant)."""
     account = _account(request)
-    case = get_case_for(account, reference, action="note")
+    case = get_case_for(account, reference, action=CaseAction.NOTE)
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _refused(request, account, reference, name="note", form=form)
@@ -161,7 +162,7 @@ def case_transition(request: HttpRequest, reference: str) -> HttpResponse:
     """Move the case per the state machine; closing asks for the supervisor's right."""
     account = _account(request)
     closing = request.POST.get("to") == CaseState.CLOSED
-    case = get_case_for(account, reference, action="close" if closing else "transition")
+    case = get_case_for(account, reference, action=CaseAction.CLOSE if closing else "transition")
     form = TransitionForm(request.POST, targets=allowed_targets(case.state, str(account.role)))
     if not form.is_valid():
         if form.data.get("version") != str(case.version):
@@ -195,7 +196,7 @@ def case_claim(request: HttpRequest, reference: str) -> HttpResponse:
     """Take a case from the queue and open it."""
     account = _account(request)
     try:
-        case = get_case_for(account, reference, action="claim")
+        case = get_case_for(account, reference, action=CaseAction.CLAIM)
         claim_case(case, by=account)
     except Http404:
         # Same words whether it never existed or a colleague just took it.
@@ -216,7 +217,7 @@ def case_claim(request: HttpRequest, reference: str) -> HttpResponse:
 def case_release(request: HttpRequest, reference: str) -> HttpResponse:
     """Put the case back into its language queue."""
     account = _account(request)
-    case = get_case_for(account, reference, action="claim")
+    case = get_case_for(account, reference, action=CaseAction.CLAIM)
     form = VersionOnlyForm(request.POST)
     if not form.is_valid():
         return _refused(request, account, reference, name="release", form=form)
@@ -237,7 +238,7 @@ def case_release(request: HttpRequest, reference: str) -> HttpResponse:
 def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
     """A supervisor assigns or reassigns the case."""
     account = _account(request)
-    case = get_case_for(account, reference, action="assign")
+    case = get_case_for(account, reference, action=CaseAction.ASSIGN)
     form = AssignForm(request.POST, candidates=assign_candidates(case))
     if not form.is_valid():
         return _refused(request, account, reference, name="assign", form=form)
@@ -260,7 +261,7 @@ def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
 def case_identity(request: HttpRequest, reference: str) -> HttpResponse:
     """Save the structured identity (sealed, blind-indexed)."""
     account = _account(request)
-    case = get_case_for(account, reference, action="identity")
+    case = get_case_for(account, reference, action=CaseAction.IDENTITY)
     form = IdentityForm(request.POST)
     if not form.is_valid():
         return _refused(request, account, reference, name="identity", form=form)
@@ -273,7 +274,7 @@ def case_identity(request: HttpRequest, reference: str) -> HttpResponse:
         changed = update_identity(case, by=account, update=update, expected_version=data["version"])
     except StaleCase:
         # Keep what was typed, now against the current version, beside the warning.
-        fresh = get_case_for(account, reference, action="view")
+        fresh = get_case_for(account, reference, action=CaseAction.VIEW)
         retry = IdentityForm({**request.POST.dict(), "version": str(fresh.version)})
         retry.is_valid()
         return render_workspace(
@@ -299,7 +300,7 @@ def case_identity(request: HttpRequest, reference: str) -> HttpResponse:
 def case_media_consent(request: HttpRequest, reference: str) -> HttpResponse:
     """Set or clear "no filming, no publication"."""
     account = _account(request)
-    case = get_case_for(account, reference, action="identity")
+    case = get_case_for(account, reference, action=CaseAction.IDENTITY)
     form = MediaConsentForm(request.POST)
     if not form.is_valid():
         return _refused(request, account, reference, name="media", form=form)
@@ -321,7 +322,7 @@ def case_media_consent(request: HttpRequest, reference: str) -> HttpResponse:
 def case_add_relative(request: HttpRequest, reference: str) -> HttpResponse:
     """Add a relative (or another way to reach the person) as a contact."""
     account = _account(request)
-    case = get_case_for(account, reference, action="identity")
+    case = get_case_for(account, reference, action=CaseAction.IDENTITY)
     form = RelativeForm(request.POST)
     if not form.is_valid():
         return _refused(request, account, reference, name="relative", form=form)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from safepassage.accounts.models import Account, Role
 from safepassage.cases.domain.errors import CaseError
 from safepassage.cases.models import Message
+from safepassage.cases.rules import CaseAction
 from safepassage.channels.domain.hotline import (
     complete_callback,
     log_hotline_call,
@@ -210,7 +211,7 @@ def hotline_call(request: HttpRequest) -> HttpResponse:
     """Log a hotline call into the common inbox (optionally on a case: ``?case=REF``)."""
     account = _account(request)
     reference = request.GET.get("case", "")
-    case = get_case_for(account, reference, action="reply") if reference else None
+    case = get_case_for(account, reference, action=CaseAction.REPLY) if reference else None
     form = HotlineCallForm(request.POST or None, languages=_call_languages(account))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -241,7 +242,7 @@ def hotline_call(request: HttpRequest) -> HttpResponse:
 def callback_schedule(request: HttpRequest, reference: str) -> HttpResponse:
     """Schedule a call-back to one of the case's contacts."""
     account = _account(request)
-    case = get_case_for(account, reference, action="reply")
+    case = get_case_for(account, reference, action=CaseAction.REPLY)
     form = CallbackForm(request.POST)
     if form.is_valid():
         contact = case.contacts.filter(pk=form.cleaned_data["contact"]).first()
@@ -268,7 +269,7 @@ def callback_done(request: HttpRequest, callback_id: int) -> HttpResponse:
     callback = Callback.objects.filter(pk=callback_id).select_related("case").first()
     if callback is None:
         raise Http404("No such call-back.")
-    case = get_case_for(account, callback.case.reference, action="reply")
+    case = get_case_for(account, callback.case.reference, action=CaseAction.REPLY)
     try:
         complete_callback(callback, by=account, cancelled=request.POST.get("cancel") == "1")
     except CaseError as error:
@@ -284,7 +285,7 @@ def callback_done(request: HttpRequest, callback_id: int) -> HttpResponse:
 def template_reply(request: HttpRequest, reference: str) -> HttpResponse:
     """Send an approved WhatsApp template (the only thing allowed outside the window)."""
     account = _account(request)
-    case = get_case_for(account, reference, action="reply")
+    case = get_case_for(account, reference, action=CaseAction.REPLY)
     contact = case.contacts.filter(pk=request.POST.get("contact") or 0).first()
     if contact is None:
         raise Http404("No such contact.")
@@ -307,7 +308,7 @@ def resend_message(request: HttpRequest, message_id: int) -> HttpResponse:
     message = Message.objects.filter(pk=message_id).select_related("case").first()
     if message is None:
         raise Http404("No such message.")
-    case = get_case_for(account, message.case.reference, action="reply")
+    case = get_case_for(account, message.case.reference, action=CaseAction.REPLY)
     try:
         requeue_delivery(message, by=account)
     except (CaseError, OutboundDelivery.DoesNotExist):
@@ -341,7 +342,7 @@ def media_file(request: HttpRequest, media_id: int) -> HttpResponse:
     media = MediaAttachment.objects.filter(pk=media_id).select_related("message__case").first()
     if media is None or media.state != MediaState.STORED:
         raise Http404("No such file.")
-    case = get_case_for(account, media.message.case.reference, action="view")
+    case = get_case_for(account, media.message.case.reference, action=CaseAction.VIEW)
     content, mime, name = open_media(media, by=account, case_reference=case.reference)
     response = HttpResponse(content, content_type=mime)
     inline = mime.startswith(_INLINE_PREFIXES)

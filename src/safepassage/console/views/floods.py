@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from safepassage.accounts.models import Account, Role
+from safepassage.cases.rules import CaseAction
 from safepassage.cases.states import CaseState, Channel
 from safepassage.console.access import console_view, current_account, get_case_for
 from safepassage.console.flash import flash
@@ -218,7 +219,7 @@ def flood_member_remove(request: HttpRequest, group_id: int, reference: str) -> 
     """Take one case out of the group (a genuine person caught in a burst)."""
     group = _group(group_id)
     account = _account(request)
-    case = get_case_for(account, reference, action="view")
+    case = get_case_for(account, reference, action=CaseAction.VIEW)
     try:
         remove_member(group, case, by=account)
     except FloodActionRefused as refusal:

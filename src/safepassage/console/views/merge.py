@@ -15,6 +15,7 @@ from safepassage.accounts.models import Account, Role
 from safepassage.cases.domain import CaseError, merge_cases, open_identity, undo_merge
 from safepassage.cases.domain.search import normalise_reference
 from safepassage.cases.models import Case, Merge
+from safepassage.cases.rules import CaseAction
 from safepassage.console.access import audit_view, console_view, current_account, get_case_for
 from safepassage.console.flash import flash
 from safepassage.console.forms.cases import MergeForm
@@ -37,7 +38,7 @@ def _summary(case: Case) -> dict[str, Any]:
 def _other_case(account: Account, form: MergeForm) -> Case | None:
     try:
         return get_case_for(
-            account, normalise_reference(form.cleaned_data["other"]), action="merge"
+            account, normalise_reference(form.cleaned_data["other"]), action=CaseAction.MERGE
         )
     except Http404:
         form.add_error("other", _("There is no case with this reference."))
@@ -54,7 +55,7 @@ def case_merge(request: HttpRequest, reference: str) -> HttpResponse:
     """
     account = current_account(request)
     assert account is not None
-    case = get_case_for(account, reference, action="merge")
+    case = get_case_for(account, reference, action=CaseAction.MERGE)
     form = MergeForm(request.POST if request.method == "POST" else request.GET)
     other = _other_case(account, form) if form.is_valid() else None
     if other is not None and other.pk == case.pk:
@@ -90,7 +91,7 @@ def merge_undo(request: HttpRequest, reference: str, merge_id: int) -> HttpRespo
     """Undo a merge listed in this case's history (kept or absorbed side)."""
     account = current_account(request)
     assert account is not None
-    case = get_case_for(account, reference, action="merge")
+    case = get_case_for(account, reference, action=CaseAction.MERGE)
     merge = Merge.objects.filter(Q(kept=case) | Q(absorbed=case), pk=merge_id).first()
     if merge is None:
         raise Http404("No such merge.")

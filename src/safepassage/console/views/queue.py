@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from safepassage.accounts.models import Account, Role
 from safepassage.cases.models import Case
+from safepassage.cases.rules import visible_cases
 from safepassage.cases.states import CaseState
 from safepassage.console.access import console_view, current_account
 from safepassage.console.forms.common import language_choices, language_name
@@ -46,21 +47,6 @@ QUEUE_ROW_FIELDS = (
     "campaign__code",
     "assigned_to__display_name",
 )
-
-
-def visible_cases(account: Account) -> QuerySet[Case]:
-    """Every case ``account`` may look at, as a queryset (the rule of ``get_case_for``).
-
-    Supervisors see all cases; an operator sees the cases in the languages it reads
-    that nobody else is working.  Other roles see none here.
-    """
-    if account.role == Role.SUPERVISOR:
-        return Case.objects.all()
-    if account.role == Role.OPERATOR:
-        return Case.objects.filter(language__in=account.languages).filter(
-            Q(assigned_to=None) | Q(assigned_to=account)
-        )
-    return Case.objects.none()
 
 
 def queue_languages(account: Account) -> list[str]:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safepassage.accounts.models import Account, Role
 from safepassage.audit.chain import record_event
+from safepassage.cases.rules import CaseAction
 from safepassage.console.access import console_view, current_account, get_case_for
 from safepassage.console.flash import flash
 from safepassage.console.forms.register import (
@@ -30,7 +31,6 @@ from safepassage.console.forms.register import (
     WishForm,
     put_errors,
 )
-from safepassage.register.access import get_record_for
 from safepassage.register.domain import (
     RecordDetails,
     RegisterError,
@@ -50,6 +50,7 @@ from safepassage.register.domain import (
 from safepassage.register.domain._values import open_value, today
 from safepassage.register.domain.records import DETAIL_FIELDS, FIELD_LABELS
 from safepassage.register.models import CapturedPerson
+from safepassage.register.rules import get_record_for
 from safepassage.register.states import OUTSTANDING_CARD_STATUSES, Health
 
 PAGE_SIZE = 50
@@ -126,7 +127,7 @@ def register_index(request: HttpRequest) -> HttpResponse:
 def open_record(request: HttpRequest, ref: str) -> HttpResponse:
     """Open the record of a surrendered case (cases surrendered before the register)."""
     account = account_of(request)
-    case = get_case_for(account, ref, action="view")
+    case = get_case_for(account, ref, action=CaseAction.VIEW)
     try:
         record = open_record_for_surrendered_case(case, by=account)
     except RegisterError as error:
@@ -347,6 +348,6 @@ def register_counts_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def case_status(request: HttpRequest, ref: str) -> HttpResponse:
     """Whether a case's person is in the register — and nothing else (for the case page)."""
-    case = get_case_for(account_of(request), ref, action="view")
+    case = get_case_for(account_of(request), ref, action=CaseAction.VIEW)
     status = registration_status(case)
     return render(request, "console/register/_case_status.html", {"case": case, "status": status})

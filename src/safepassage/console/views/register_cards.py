@@ -13,7 +13,6 @@ from safepassage.console.access import console_view
 from safepassage.console.flash import flash
 from safepassage.console.forms.register import CardSentForm, VersionForm
 from safepassage.console.views.register import account_of, audit_register_view, record_url
-from safepassage.register.access import get_card_for, get_record_for
 from safepassage.register.cardpdf import CardFontMissing, render_capture_card
 from safepassage.register.domain import (
     RegisterError,
@@ -22,6 +21,7 @@ from safepassage.register.domain import (
     mark_capture_card_sent,
     open_card_content,
 )
+from safepassage.register.rules import get_card_for, get_record_for
 
 
 @console_view(Role.REGISTRAR)

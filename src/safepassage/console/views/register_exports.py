@@ -17,7 +17,6 @@ from safepassage.accounts.models import Role
 from safepassage.console.access import console_view
 from safepassage.console.flash import flash
 from safepassage.console.views.register import account_of, audit_register_view
-from safepassage.register.access import get_export_for
 from safepassage.register.domain import (
     ExportRefused,
     approve_bureau_export,
@@ -32,6 +31,7 @@ from safepassage.register.domain import (
 )
 from safepassage.register.domain.records import ART17_FIELDS, FIELD_LABELS, missing_art17_fields
 from safepassage.register.models import BureauExport
+from safepassage.register.rules import get_export_for
 from safepassage.register.states import Health, WelfareKind, Wish
 
 VERIFY_KEY_FILENAME = "safepassage-signing-key.pem"

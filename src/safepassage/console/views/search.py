@@ -17,9 +17,10 @@ from safepassage.accounts.models import Role
 from safepassage.audit.chain import record_event
 from safepassage.cases.domain import CaseError
 from safepassage.cases.domain.search import search_cases
+from safepassage.cases.rules import visible_cases
 from safepassage.console.access import console_view, current_account
 from safepassage.console.forms.search import SearchForm
-from safepassage.console.views.queue import queue_languages, visible_cases
+from safepassage.console.views.queue import queue_languages
 
 PAGE_SIZE = 50
 

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from safepassage.accounts.models import Account, Role
+from safepassage.cases import rules as case_rules
 from safepassage.cases.domain import (
     PlaceholderValues,
     actor_role,
@@ -26,8 +27,9 @@ from safepassage.cases.domain import (
     render_canned_reply,
 )
 from safepassage.cases.models import CannedReply, Case, Contact, Direction, Merge, Message, Note
+from safepassage.cases.rules import CaseAction
 from safepassage.cases.states import CaseState, allowed_targets
-from safepassage.console.access import audit_view, may_act_on_case
+from safepassage.console.access import audit_view
 from safepassage.console.forms.cases import (
     AssignForm,
     IdentityForm,
@@ -140,17 +142,17 @@ def default_forms(
         default=None,
     )
     built: dict[str, forms.Form] = {}
-    if may_act_on_case(account, case, action="reply") and contacts:
+    if case_rules.may(account, CaseAction.REPLY) and contacts:
         built["reply"] = ReplyForm(
             contacts=contacts,
             initial={"token": new_form_token(), "contact": latest.pk if latest else None},
         )
-    if may_act_on_case(account, case, action="note"):
+    if case_rules.may(account, CaseAction.NOTE):
         built["note"] = NoteForm(initial={"token": new_form_token()})
     targets = allowed_targets(case.state, actor_role(account))
-    if targets and may_act_on_case(account, case, action="transition"):
+    if targets and case_rules.may(account, CaseAction.TRANSITION):
         built["transition"] = TransitionForm(targets=targets, initial={"version": case.version})
-    if may_act_on_case(account, case, action="assign") and case.state != CaseState.CLOSED:
+    if case_rules.may(account, CaseAction.ASSIGN) and case.state != CaseState.CLOSED:
         built["assign"] = AssignForm(
             candidates=assign_candidates(case),
             initial={"version": case.version, "account": case.assigned_to_id},
@@ -159,7 +161,7 @@ def default_forms(
         case.assigned_to_id == account.pk or account.role == Role.SUPERVISOR
     ):
         built["release"] = VersionOnlyForm(initial={"version": case.version})
-    if may_act_on_case(account, case, action="identity"):
+    if case_rules.may(account, CaseAction.IDENTITY):
         built["identity"] = IdentityForm(
             initial={**identity, "group_size": case.group_size, "version": case.version}
         )
@@ -167,7 +169,7 @@ def default_forms(
             initial={"no_filming": case.no_filming, "version": case.version}
         )
         built["relative"] = RelativeForm()
-    if may_act_on_case(account, case, action="merge") and case.merged_into_id is None:
+    if case_rules.may(account, CaseAction.MERGE) and case.merged_into_id is None:
         built["merge"] = MergeForm()
     return built
 
@@ -206,7 +208,7 @@ def render_workspace(
         "canned": canned_replies_for(case) if reply_form is not None else [],
         "canned_id": canned_id,
         "merges": list(merges),
-        "may_merge": may_act_on_case(account, case, action="merge"),
+        "may_merge": case_rules.may(account, CaseAction.MERGE),
         "errors": errors or [],
     }
     return render(request, "console/cases/workspace.html", context, status=status)
