@@ -7,54 +7,39 @@ secret key; ``safepassage demo`` sets the variables it needs itself.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 
+from safepassage.env import env_bool, env_int, env_list, env_path, env_str
+
 BASE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(os.environ.get("SAFEPASSAGE_VAR_DIR", Path.cwd() / "var"))
+VAR_DIR = env_path("SAFEPASSAGE_VAR_DIR") or Path.cwd() / "var"
 
 
-def _env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def _env_path(name: str) -> Path | None:
-    value = os.environ.get(name)
-    return Path(value) if value else None
-
-
-SAFEPASSAGE_ROLE = os.environ.get("SAFEPASSAGE_ROLE", "all")
+SAFEPASSAGE_ROLE = env_str("SAFEPASSAGE_ROLE", "all")
 if SAFEPASSAGE_ROLE not in {"intake", "console", "worker", "all"}:
     raise RuntimeError("SAFEPASSAGE_ROLE must be one of intake, console, worker, all")
 
-SAFEPASSAGE_DEMO = _env_bool("SAFEPASSAGE_DEMO")
+SAFEPASSAGE_DEMO = env_bool("SAFEPASSAGE_DEMO")
 
 # Never on by default, not even for the demo: a debug page prints local variables,
 # and those would be applicants' messages.
-DEBUG = _env_bool("SAFEPASSAGE_DEBUG")
+DEBUG = env_bool("SAFEPASSAGE_DEBUG")
 
-SECRET_KEY = os.environ.get("SAFEPASSAGE_SECRET_KEY", "")
+SECRET_KEY = env_str("SAFEPASSAGE_SECRET_KEY", "")
 if not SECRET_KEY:
     # Only tests and one-off management commands get here; `safepassage serve` refuses
     # to start without a configured key (see safepassage.cli.checks).
     SECRET_KEY = "insecure-development-key-" + "x" * 40
 
-ALLOWED_HOSTS = _env_list("SAFEPASSAGE_ALLOWED_HOSTS", "127.0.0.1,localhost")
+ALLOWED_HOSTS = env_list("SAFEPASSAGE_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 # Keys.  The intake tier is given the public key file only.
-SAFEPASSAGE_KEY_FILE = _env_path("SAFEPASSAGE_KEY_FILE")
-SAFEPASSAGE_PUBLIC_KEY_FILE = _env_path("SAFEPASSAGE_PUBLIC_KEY_FILE")
-SAFEPASSAGE_KEY_PASSPHRASE_ENV = os.environ.get(
+SAFEPASSAGE_KEY_FILE = env_path("SAFEPASSAGE_KEY_FILE")
+SAFEPASSAGE_PUBLIC_KEY_FILE = env_path("SAFEPASSAGE_PUBLIC_KEY_FILE")
+SAFEPASSAGE_KEY_PASSPHRASE_ENV = env_str(
     "SAFEPASSAGE_KEY_PASSPHRASE_ENV", "SAFEPASSAGE_KEY_PASSPHRASE"
 )
 
@@ -111,7 +96,7 @@ TEMPLATES = [
     }
 ]
 
-DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'safepassage.sqlite3'}")
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'safepassage.sqlite3'}")
 DATABASES: dict[str, Any] = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -154,7 +139,8 @@ LANGUAGE_CODE = "en"
 PUBLIC_LANGUAGES = [("ru", "Русский"), ("ko", "한국어"), ("uk", "Українська"), ("en", "English")]
 CONSOLE_LANGUAGES = [("en", "English"), ("uk", "Українська")]
 LANGUAGES = [("en", "English"), ("ru", "Русский"), ("ko", "한국어"), ("uk", "Українська")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Every catalogue lives in its app's locale/ folder (found through INSTALLED_APPS).
+LOCALE_PATHS: list[Path] = []
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
@@ -162,7 +148,7 @@ TIME_ZONE = "UTC"
 STATIC_URL = "static/"
 # `safepassage manage collectstatic` fills this for production; without it WhiteNoise
 # serves the apps' static directories directly (demo, tests).
-STATIC_ROOT: Path | None = _env_path("SAFEPASSAGE_STATIC_ROOT")
+STATIC_ROOT: Path | None = env_path("SAFEPASSAGE_STATIC_ROOT")
 if STATIC_ROOT is None and (VAR_DIR / "static").is_dir():
     STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
@@ -173,7 +159,7 @@ WHITENOISE_AUTOREFRESH = False
 
 # Transport security.  Plain HTTP is allowed only where explicitly requested (the demo
 # on 127.0.0.1 and the test servers); everything else assumes TLS in front.
-SAFEPASSAGE_TLS = not _env_bool("SAFEPASSAGE_INSECURE_HTTP")
+SAFEPASSAGE_TLS = not env_bool("SAFEPASSAGE_INSECURE_HTTP")
 SESSION_COOKIE_SECURE = SAFEPASSAGE_TLS
 CSRF_COOKIE_SECURE = SAFEPASSAGE_TLS
 SESSION_COOKIE_HTTPONLY = True
@@ -192,27 +178,25 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = 63072000 if SAFEPASSAGE_TLS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SAFEPASSAGE_TLS
-SAFEPASSAGE_BEHIND_PROXY = _env_bool("SAFEPASSAGE_BEHIND_PROXY")
+SAFEPASSAGE_BEHIND_PROXY = env_bool("SAFEPASSAGE_BEHIND_PROXY")
 # Console sessions end after this many minutes without activity.
-SAFEPASSAGE_CONSOLE_IDLE_MINUTES = int(os.environ.get("SAFEPASSAGE_CONSOLE_IDLE_MINUTES", "30"))
+SAFEPASSAGE_CONSOLE_IDLE_MINUTES = env_int("SAFEPASSAGE_CONSOLE_IDLE_MINUTES", 30)
 # Supervision: a first answer later than this (minutes) counts as over the target.
-SAFEPASSAGE_FIRST_RESPONSE_TARGET_MINUTES = int(
-    os.environ.get("SAFEPASSAGE_FIRST_RESPONSE_TARGET_MINUTES", "15")
-)
+SAFEPASSAGE_FIRST_RESPONSE_TARGET_MINUTES = env_int("SAFEPASSAGE_FIRST_RESPONSE_TARGET_MINUTES", 15)
 if SAFEPASSAGE_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-CSRF_TRUSTED_ORIGINS = _env_list("SAFEPASSAGE_CSRF_TRUSTED_ORIGINS")
+CSRF_TRUSTED_ORIGINS = env_list("SAFEPASSAGE_CSRF_TRUSTED_ORIGINS")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 64
 
 # Configurable neutral title and Onion-Location for the public site.
-SAFEPASSAGE_PUBLIC_TITLE = os.environ.get("SAFEPASSAGE_PUBLIC_TITLE", "")
-SAFEPASSAGE_ONION_LOCATION = os.environ.get("SAFEPASSAGE_ONION_LOCATION", "")
+SAFEPASSAGE_PUBLIC_TITLE = env_str("SAFEPASSAGE_PUBLIC_TITLE", "")
+SAFEPASSAGE_ONION_LOCATION = env_str("SAFEPASSAGE_ONION_LOCATION", "")
 # Printed leaflets need absolute links: the public site's address, and optionally the
 # Telegram bot's username and the SMS number (else taken from the channel settings).
-SAFEPASSAGE_PUBLIC_BASE_URL = os.environ.get("SAFEPASSAGE_PUBLIC_BASE_URL", "")
-SAFEPASSAGE_TELEGRAM_BOT_USERNAME = os.environ.get("SAFEPASSAGE_TELEGRAM_BOT_USERNAME", "")
-SAFEPASSAGE_SMS_NUMBER = os.environ.get("SAFEPASSAGE_SMS_NUMBER", "")
+SAFEPASSAGE_PUBLIC_BASE_URL = env_str("SAFEPASSAGE_PUBLIC_BASE_URL", "")
+SAFEPASSAGE_TELEGRAM_BOT_USERNAME = env_str("SAFEPASSAGE_TELEGRAM_BOT_USERNAME", "")
+SAFEPASSAGE_SMS_NUMBER = env_str("SAFEPASSAGE_SMS_NUMBER", "")
 
 # Messenger channels: the channel types this deployment offers (one package each), and
 # the key that encrypts the webhook-verification secrets the intake needs in clear
@@ -223,7 +207,7 @@ SAFEPASSAGE_CHANNEL_TYPES = [
     "safepassage.channels.sms.TwilioSmsType",
     "safepassage.channels.hotline.HotlineType",
 ]
-SAFEPASSAGE_HOOK_KEY = os.environ.get("SAFEPASSAGE_HOOK_KEY", "")
+SAFEPASSAGE_HOOK_KEY = env_str("SAFEPASSAGE_HOOK_KEY", "")
 
 # Logging: requests are never logged with their bodies or query strings, and the
 # `django.request`/`django.security` records carry only status and path templates.
@@ -243,7 +227,7 @@ LOGGING: dict[str, Any] = {
             "filters": ["redact"],
         },
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("SAFEPASSAGE_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_str("SAFEPASSAGE_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},

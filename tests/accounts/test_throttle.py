@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from safepassage.accounts import throttle
 from safepassage.accounts.models import SignInFailure
+from safepassage.security.addresses import client_address
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_client_address_ignores_forwarded_headers_unless_behind_our_proxy() -> N
     request = RequestFactory().get(
         "/console/", REMOTE_ADDR="10.1.1.1", headers={"X-Forwarded-For": "1.2.3.4"}
     )
-    assert throttle.client_address(request) == "10.1.1.1"
+    assert client_address(request) == "10.1.1.1"
     with override_settings(SAFEPASSAGE_BEHIND_PROXY=True):
         spoofed = RequestFactory().get(
             "/console/",
@@ -60,4 +61,4 @@ def test_client_address_ignores_forwarded_headers_unless_behind_our_proxy() -> N
             headers={"X-Forwarded-For": "9.9.9.9, 203.0.113.7"},
         )
         # Only the entry our proxy appended (the last) counts.
-        assert throttle.client_address(spoofed) == "203.0.113.7"
+        assert client_address(spoofed) == "203.0.113.7"

@@ -9,8 +9,8 @@ from safepassage.accounts.models import Account
 from safepassage.audit.models import AuditEvent
 from safepassage.cases.domain import open_case
 from safepassage.cases.models import Case
-from safepassage.cases.states import CaseState
 from safepassage.cases.rules import CaseAction
+from safepassage.cases.states import CaseState
 from safepassage.console.access import audit_view, get_case_for
 
 EVERY_ACTION = sorted(CaseAction)
@@ -23,7 +23,7 @@ def korean_case(personas: dict[str, Account]) -> Case:
 
 
 def _allowed(account: Account, reference: str) -> set[str]:
-    allowed = set()
+    allowed: set[str] = set()
     for action in EVERY_ACTION:
         try:
             get_case_for(account, reference, action=action)
@@ -88,9 +88,9 @@ def test_refusal_looks_the_same_as_a_missing_case(
     personas: dict[str, Account], korean_case: Case
 ) -> None:
     with pytest.raises(Http404) as refused:
-        get_case_for(personas["olga"], korean_case.reference, action="view")
+        get_case_for(personas["olga"], korean_case.reference, action=CaseAction("view"))
     with pytest.raises(Http404) as missing:
-        get_case_for(personas["olga"], "ZZZ-ZZZ-ZZZ", action="view")
+        get_case_for(personas["olga"], "ZZZ-ZZZ-ZZZ", action=CaseAction("view"))
     assert str(refused.value) == str(missing.value)
     assert korean_case.reference not in str(refused.value)
 
@@ -99,14 +99,14 @@ def test_reference_is_matched_whatever_the_case_and_spacing(
     personas: dict[str, Account], korean_case: Case
 ) -> None:
     typed = " " + korean_case.reference.lower() + " "
-    assert get_case_for(personas["kim"], typed, action="view").pk == korean_case.pk
+    assert get_case_for(personas["kim"], typed, action=CaseAction("view")).pk == korean_case.pk
 
 
 def test_an_unknown_action_is_a_programming_error(
     personas: dict[str, Account], korean_case: Case
 ) -> None:
     with pytest.raises(ValueError, match="is not a valid CaseAction"):
-        get_case_for(personas["sofia"], korean_case.reference, action="delete")
+        get_case_for(personas["sofia"], korean_case.reference, action=CaseAction("delete"))
 
 
 def test_audit_view_records_who_looked_at_which_case(

@@ -15,6 +15,7 @@ from safepassage.crypto.receipts import new_receipt
 from safepassage.envelopes.models import InboundEnvelope
 from safepassage.intake import throttling
 from safepassage.intake.conf import Rate, current_limits, parse_rate
+from safepassage.security.addresses import client_address
 
 from .helpers import LANGUAGES, html, post_form, receipt_from, run_worker, text_in
 
@@ -84,10 +85,10 @@ def test_client_address_trusts_forwarded_for_only_behind_a_proxy(
         "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9"
     )
     settings.SAFEPASSAGE_BEHIND_PROXY = False
-    assert throttling.client_address(request) == "10.0.0.2"
+    assert client_address(request) == "10.0.0.2"
     settings.SAFEPASSAGE_BEHIND_PROXY = True
     # Only the hop our proxy appended; the client wrote the rest.
-    assert throttling.client_address(request) == "203.0.113.9"
+    assert client_address(request) == "203.0.113.9"
 
 
 def test_ipv6_clients_are_grouped_by_their_64() -> None:

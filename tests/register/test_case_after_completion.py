@@ -12,8 +12,8 @@ from safepassage.accounts.models import Account
 from safepassage.audit.models import AuditEvent
 from safepassage.cases.domain import add_note, open_case, transition_case
 from safepassage.cases.models import Case
-from safepassage.cases.states import CaseState, CloseReason
 from safepassage.cases.rules import CaseAction
+from safepassage.cases.states import CaseState, CloseReason
 from safepassage.console.access import get_case_for
 from safepassage.register.models import CapturedPerson
 
@@ -30,7 +30,7 @@ def _client(account: Account) -> Client:
 
 
 def _allowed(account: Account, reference: str) -> set[str]:
-    allowed = set()
+    allowed: set[str] = set()
     for action in sorted(CaseAction):
         try:
             get_case_for(account, reference, action=action)

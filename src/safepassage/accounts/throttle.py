@@ -13,7 +13,6 @@ import hmac
 from datetime import timedelta
 
 from django.conf import settings
-from django.http import HttpRequest
 from django.utils import timezone
 
 from safepassage.accounts.models import SignInFailure
@@ -50,21 +49,6 @@ def account_key(username: str) -> str:
 def address_key(address: str) -> str:
     """Throttle key for a client address."""
     return _key("ip", address)
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address as the console sees it.
-
-    Behind our own proxy (``SAFEPASSAGE_BEHIND_PROXY``) the last ``X-Forwarded-For``
-    entry is the one that proxy appended; earlier entries are whatever the client sent
-    and are ignored, so a client cannot pick a fresh address per attempt.
-    """
-    if getattr(settings, "SAFEPASSAGE_BEHIND_PROXY", False):
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        last = forwarded.split(",")[-1].strip()
-        if last:
-            return last
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def is_throttled(*, username: str, address: str) -> bool:

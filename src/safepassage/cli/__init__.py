@@ -8,11 +8,11 @@ never a traceback and never a half-started server.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 
 from safepassage.cli.errors import CliError
+from safepassage.env import env_int, env_str
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,11 +29,9 @@ def _parser() -> argparse.ArgumentParser:
         "serve", help="serve one tier (production, configured from the environment)"
     )
     serve.add_argument("--role", choices=["intake", "console", "worker", "all"], required=True)
-    serve.add_argument("--host", default=os.environ.get("SAFEPASSAGE_HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("SAFEPASSAGE_PORT", "8000")))
-    serve.add_argument(
-        "--workers", type=int, default=int(os.environ.get("SAFEPASSAGE_WORKERS", "2"))
-    )
+    serve.add_argument("--host", default=env_str("SAFEPASSAGE_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=env_int("SAFEPASSAGE_PORT", 8000))
+    serve.add_argument("--workers", type=int, default=env_int("SAFEPASSAGE_WORKERS", 2))
 
     keys = sub.add_parser("keys", help="create, rotate or export the programme keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)

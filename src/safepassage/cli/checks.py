@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from safepassage.cli.errors import CliError
 from safepassage.cli.setup import (
     check_database,
@@ -12,6 +10,7 @@ from safepassage.cli.setup import (
     setup_django,
     unlock_keys,
 )
+from safepassage.env import env_str
 
 
 def audit_verify() -> int:
@@ -27,7 +26,7 @@ def audit_verify() -> int:
 
 def self_check() -> int:
     """Check a deployment: keys, database, migrations and secure settings, one line each."""
-    role = os.environ.get("SAFEPASSAGE_ROLE", "all")
+    role = env_str("SAFEPASSAGE_ROLE", "all")
     setup_django(role)
     from django.conf import settings
 

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from safepassage.cli.errors import CliError
+from safepassage.env import env_str
 
 
 def setup_django(role: str | None = None) -> None:
@@ -60,7 +61,7 @@ def passphrase_from_environment() -> str:
     from django.conf import settings
 
     name = settings.SAFEPASSAGE_KEY_PASSPHRASE_ENV
-    value = os.environ.get(name, "")
+    value = env_str(name)
     if not value:
         raise CliError(f"the key file passphrase is not set (environment variable {name})")
     return value

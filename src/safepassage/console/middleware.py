@@ -87,8 +87,8 @@ class ConsoleMiddleware:
     def process_view(
         request: HttpRequest,
         view_func: Callable[..., HttpResponse],
-        view_args: tuple[Any, ...],
-        view_kwargs: dict[str, Any],
+        view_args: tuple[Any, ...],  # noqa: ARG004 - Django's process_view signature
+        view_kwargs: dict[str, Any],  # noqa: ARG004
     ) -> HttpResponse | None:
         """Refuse a console view that declares no access rule (deny by default)."""
         if not request.path.startswith(CONSOLE_PREFIX):

@@ -16,10 +16,11 @@ A scripted flood (the intake accepts hundreds a second) passes 60 within seconds
 from __future__ import annotations
 
 import datetime
-import os
 from dataclasses import dataclass
 
 from django.conf import settings
+
+from safepassage.env import env_str
 
 DEFAULTS = {
     "SAFEPASSAGE_FLOOD_LOOKBACK_DAYS": "14",
@@ -32,7 +33,7 @@ DEFAULTS = {
 def _raw(name: str) -> str:
     value = getattr(settings, name, None)
     if value is None:
-        value = os.environ.get(name, DEFAULTS[name])
+        value = env_str(name, DEFAULTS[name])
     return str(value).strip()
 
 

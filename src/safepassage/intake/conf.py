@@ -12,10 +12,11 @@ host, so the host as a whole admits roughly the configured rate.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from django.conf import settings
+
+from safepassage.env import env_str
 
 DEFAULTS = {
     # One person writes a few times; a shared address (a family's router) a few more.
@@ -78,7 +79,7 @@ def _value(name: str) -> str:
     configured = getattr(settings, name, None)
     if configured is not None:
         return str(configured)
-    return os.environ.get(name, DEFAULTS[name])
+    return env_str(name, DEFAULTS[name])
 
 
 @dataclass(frozen=True)

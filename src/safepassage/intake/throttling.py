@@ -17,8 +17,6 @@ table is bounded, so a flood from many addresses cannot exhaust memory.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
-import os
 import secrets
 import threading
 import time
@@ -27,10 +25,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.http import HttpRequest
 
 from safepassage.intake.conf import IntakeLimits, Rate, current_limits
+from safepassage.security.addresses import client_address
 
 MAX_CLIENTS = 50_000
 # An accepted receipt sign-in should answer within a second (the issue's p99 target),
@@ -183,37 +181,6 @@ def reset() -> None:
     global _registry
     with _registry_lock:
         _registry = None
-
-
-def behind_proxy() -> bool:
-    """Whether the deployer declared a reverse proxy that sets ``X-Forwarded-For``."""
-    configured = getattr(settings, "SAFEPASSAGE_BEHIND_PROXY", None)
-    if configured is not None:
-        return bool(configured)
-    return os.environ.get("SAFEPASSAGE_BEHIND_PROXY", "").strip().lower() in {"1", "true", "yes"}
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address as the rate limits see it.
-
-    Behind a proxy only the last ``X-Forwarded-For`` hop is trusted: it is the one our
-    proxy appended; anything before it was written by the client.
-    """
-    address = str(request.META.get("REMOTE_ADDR", ""))
-    if behind_proxy():
-        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
-        last = forwarded.rsplit(",", 1)[-1].strip()
-        if last:
-            address = last
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address[:64]
-    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is None:
-        return str(ipaddress.IPv6Network((parsed, 64), strict=False).network_address) + "/64"
-    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
-        return str(parsed.ipv4_mapped)
-    return str(parsed)
 
 
 def client_key(request: HttpRequest) -> bytes:

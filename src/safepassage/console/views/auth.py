@@ -39,6 +39,7 @@ from safepassage.console.middleware import (
     LANGUAGE_COOKIE,
     console_language_codes,
 )
+from safepassage.security.addresses import client_address
 
 ALL_ROLES = tuple(Role.values)
 _NEXT = "console_next"
@@ -97,7 +98,7 @@ def _complete_sign_in(request: HttpRequest, account: Account, *, method: str) ->
 
 
 def _count_failure(request: HttpRequest, username: str, *, step: str) -> None:
-    throttle.record_sign_in_failure(username=username, address=throttle.client_address(request))
+    throttle.record_sign_in_failure(username=username, address=client_address(request))
     existing = Account.objects.filter(username=normalise_username(username)).first()
     if existing is not None:
         domain.record_sign_in_failure_event(account=existing, step=step)
@@ -116,7 +117,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         notice = _("You were signed out after a period without activity. Please sign in again.")
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
-        address = throttle.client_address(request)
+        address = client_address(request)
         if throttle.is_throttled(username=username, address=address):
             error = _throttled_message()
         else:
@@ -163,7 +164,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        address = throttle.client_address(request)
+        address = client_address(request)
         if throttle.is_throttled(username=account.username, address=address):
             return _restart(request, _throttled_message())
         method = domain.check_second_factor(account=account, code=form.cleaned_data["code"])
@@ -195,9 +196,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     form = TotpCodeForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        if throttle.is_throttled(
-            username=account.username, address=throttle.client_address(request)
-        ):
+        if throttle.is_throttled(username=account.username, address=client_address(request)):
             return _restart(request, _throttled_message())
         codes = domain.confirm_totp_enrolment(account=account, code=form.cleaned_data["code"])
         if codes is None:

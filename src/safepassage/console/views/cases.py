@@ -162,7 +162,9 @@ def case_transition(request: HttpRequest, reference: str) -> HttpResponse:
     """Move the case per the state machine; closing asks for the supervisor's right."""
     account = _account(request)
     closing = request.POST.get("to") == CaseState.CLOSED
-    case = get_case_for(account, reference, action=CaseAction.CLOSE if closing else "transition")
+    case = get_case_for(
+        account, reference, action=CaseAction.CLOSE if closing else CaseAction.TRANSITION
+    )
     form = TransitionForm(request.POST, targets=allowed_targets(case.state, str(account.role)))
     if not form.is_valid():
         if form.data.get("version") != str(case.version):

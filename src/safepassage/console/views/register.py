@@ -38,16 +38,17 @@ from safepassage.register.domain import (
     open_event_details,
     open_record_details,
     open_record_for_surrendered_case,
+    open_value,
     record_welfare_event,
     record_wish,
     register_counts,
     registration_status,
     set_record_media_consent,
     surrendered_cases_without_record,
+    today,
     update_record_details,
     wish_history,
 )
-from safepassage.register.domain._values import open_value, today
 from safepassage.register.domain.records import DETAIL_FIELDS, FIELD_LABELS
 from safepassage.register.models import CapturedPerson
 from safepassage.register.rules import get_record_for

@@ -5,6 +5,7 @@ audits what it did with identifiers only, and raises a ``RegisterError`` subclas
 message is translated and safe to show.
 """
 
+from safepassage.register.domain._values import open_value, today
 from safepassage.register.domain.cards import (
     due_capture_cards,
     issue_capture_card,
@@ -84,6 +85,7 @@ __all__ = [
     "open_event_details",
     "open_record_details",
     "open_record_for_surrendered_case",
+    "open_value",
     "overdue_count",
     "prepare_bureau_export",
     "programme_verify_key",
@@ -96,6 +98,7 @@ __all__ = [
     "set_record_media_consent",
     "signed_bureau_export",
     "surrendered_cases_without_record",
+    "today",
     "update_record_details",
     "verify_bureau_export",
     "verify_key_fingerprint",
