@@ -16,11 +16,8 @@ from safepassage.crypto.keys import Keyring
 from safepassage.crypto.sealing import seal_envelope_body
 from safepassage.envelopes.models import EnvelopeStatus, InboundEnvelope
 from safepassage.worker import envelopes
-from safepassage.worker.envelopes import (
-    MAX_ATTEMPTS,
-    EnvelopeRejected,
-    process_pending,
-)
+from safepassage.worker.envelopes import MAX_ATTEMPTS, process_pending
+from safepassage.worker.handlers import EnvelopeRejected, forget_handler, handles
 
 pytestmark = pytest.mark.django_db
 PROBE = "test_probe"
@@ -44,10 +41,9 @@ def seen() -> Iterator[list[str]]:
         if data.get("fail") == "reject":
             raise EnvelopeRejected("probe rejected")
 
-    envelopes._load_handlers()
-    envelopes.handles(PROBE)(probe)
+    handles(PROBE)(probe)
     yield order
-    del envelopes._HANDLERS[PROBE]
+    forget_handler(PROBE)
 
 
 def probe_envelope(keyring: Keyring, code: str, fail: str = "") -> InboundEnvelope:

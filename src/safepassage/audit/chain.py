@@ -14,7 +14,8 @@ from django.utils import timezone
 from safepassage.audit.models import AuditEvent, AuditHead
 
 if TYPE_CHECKING:
-    from safepassage.accounts.models import Account
+    # Any account model: the audit trail sits below the accounts app.
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 GENESIS_HASH = "0" * 64
 SYSTEM_ACTOR = "system"
@@ -43,7 +44,7 @@ def _event_hash(
 def record_event(
     action: str,
     *,
-    actor: Account | None = None,
+    actor: AbstractBaseUser | None = None,
     object_type: str = "",
     object_ref: str = "",
     detail: dict[str, Any] | None = None,
@@ -73,7 +74,7 @@ def record_event(
         event = AuditEvent.objects.create(
             seq=seq,
             created_at=created_at,
-            actor=actor,
+            actor_id=actor.pk if actor is not None else None,
             actor_label=actor_label,
             action=action,
             object_type=object_type,

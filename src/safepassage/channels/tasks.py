@@ -1,21 +1,12 @@
-"""Background tasks (django-tasks, database backend): thin wrappers taking ids."""
+"""Background tasks (django-tasks, database backend): thin wrappers taking ids.
+
+Each is defined beside the domain code that enqueues it (so neither imports the other
+lazily); they are named here too because queued task rows store this module's path.
+"""
 
 from __future__ import annotations
 
-from django_tasks import task
+from safepassage.channels.domain.media import fetch_media
+from safepassage.channels.domain.outbound import send_delivery
 
-
-@task(queue_name="outbound")
-def send_delivery(delivery_id: int) -> str:
-    """One sending attempt for an outbound delivery (see ``domain.outbound.deliver``)."""
-    from safepassage.channels.domain.outbound import deliver
-
-    return deliver(delivery_id)
-
-
-@task(queue_name="default")
-def fetch_media(media_id: int) -> str:
-    """Download, seal and store one media file (see ``domain.media.fetch``)."""
-    from safepassage.channels.domain.media import fetch
-
-    return fetch(media_id)
+__all__ = ["fetch_media", "send_delivery"]

@@ -26,6 +26,19 @@ _OWN_AFTER: list[tuple[str, str | Promise]] = [
 ]
 
 
+# The console areas' URL modules, each with its ``nav_items``; ``console/urls.py``
+# includes them.  Queues, cases, search, supervision; channels and hotline; the
+# analyst dashboard; campaigns; the captured-person register; flood groups.
+EXTRA_URL_MODULES = (
+    "safepassage.console.urls_cases",
+    "safepassage.console.urls_channels",
+    "safepassage.console.urls_stats",
+    "safepassage.console.urls_campaigns",
+    "safepassage.console.urls_register",
+    "safepassage.console.urls_floods",
+)
+
+
 @dataclass(frozen=True)
 class NavItem:
     """One link in the navigation bar."""
@@ -36,8 +49,6 @@ class NavItem:
 
 
 def _entries() -> list[tuple[str, str | Promise]]:
-    from safepassage.console.urls import EXTRA_URL_MODULES
-
     extra: list[tuple[str, str | Promise]] = []
     for module_name in EXTRA_URL_MODULES:
         extra += getattr(importlib.import_module(module_name), "nav_items", [])

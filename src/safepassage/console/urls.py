@@ -5,19 +5,10 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from safepassage.console.navigation import EXTRA_URL_MODULES
 from safepassage.console.views import accounts, audit, auth, home
 
 app_name = "console"
-# Queues, cases, search, supervision; channels and hotline; the analyst dashboard;
-# campaigns; the captured-person register; flood groups.
-EXTRA_URL_MODULES = (
-    "safepassage.console.urls_cases",
-    "safepassage.console.urls_channels",
-    "safepassage.console.urls_stats",
-    "safepassage.console.urls_campaigns",
-    "safepassage.console.urls_register",
-    "safepassage.console.urls_floods",
-)
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", home.home, name="home"),
     # Signing in and out.

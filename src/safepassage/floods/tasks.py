@@ -1,14 +1,11 @@
-"""Background tasks (Django's tasks API): thin wrappers taking ids."""
+"""Background tasks (Django's tasks API): thin wrappers taking ids.
+
+Defined beside the domain code that enqueues them; named here too because queued task
+rows store this module's path.
+"""
 
 from __future__ import annotations
 
-from django_tasks import task
+from safepassage.floods.domain.verdicts import settle_flood_group
 
-
-@task(queue_name="default")
-def settle_flood_group(group_id: int) -> int:
-    """Carry out a flood group's verdict over all its members (see
-    ``domain.verdicts.settle_group``); returns the members left for a person."""
-    from safepassage.floods.domain import settle_group
-
-    return settle_group(group_id)
+__all__ = ["settle_flood_group"]

@@ -39,7 +39,7 @@ from safepassage.crypto.sealing import seal
 from safepassage.db.prepared import PreparedQuery
 from safepassage.envelopes.models import EnvelopeKind, InboundEnvelope
 from safepassage.floods.domain import note_new_case
-from safepassage.worker.envelopes import EnvelopeRejected, handles
+from safepassage.worker.handlers import EnvelopeRejected, handles
 from safepassage.worker.language import detect_language
 
 MAX_TEXT = 8000

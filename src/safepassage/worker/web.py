@@ -35,7 +35,7 @@ from safepassage.crypto.runtime import get_keyring
 from safepassage.crypto.sealing import seal
 from safepassage.envelopes.models import EnvelopeKind, InboundEnvelope
 from safepassage.floods.domain import note_new_case
-from safepassage.worker.envelopes import EnvelopeRejected, handles
+from safepassage.worker.handlers import EnvelopeRejected, handles
 from safepassage.worker.language import detect_language
 
 REACH_BACK_CHANNELS = {

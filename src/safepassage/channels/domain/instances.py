@@ -15,6 +15,7 @@ from safepassage.channels.hookkey import encrypt_intake_secret, secret_hash
 from safepassage.channels.hooks import forget_hooks
 from safepassage.channels.models import ChannelInstance, hook_key_hash, new_hook_key
 from safepassage.channels.registry import get_type
+from safepassage.channels.telegram import api
 from safepassage.crypto.runtime import get_keyring, get_public_keyring
 from safepassage.crypto.sealing import open_text, seal
 
@@ -207,8 +208,6 @@ def set_telegram_webhook(
     hash is saved after Telegram accepted it, so a failed call leaves the old one
     working.  Returns the registered URL.  Side effect: one audit event.
     """
-    from safepassage.channels.telegram import api
-
     if instance.channel_type != "telegram":
         raise ChannelConfigError(_("Only Telegram channels register a webhook this way."))
     base = _check_url(base_url or instance.setting("public_base_url"), "public_base_url")

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import task
 
 from safepassage.audit.chain import record_event
 from safepassage.cases.models import Message
@@ -50,8 +51,6 @@ _SAFE_MIME = frozenset(
 
 def attach_media(message: Message, instance: ChannelInstance, refs: tuple[MediaRef, ...]) -> None:
     """Record the message's media and enqueue their download (in the caller's transaction)."""
-    from safepassage.channels.tasks import fetch_media
-
     public = get_keyring().public
     for ref in refs:
         too_large = ref.size is not None and ref.size > MAX_MEDIA_BYTES
@@ -75,8 +74,6 @@ def fetch(media_id: int) -> str:
     Downloading has no effect at the provider, so unlike sending it is simply retried
     (with back-off) after any transient failure.
     """
-    from safepassage.channels.tasks import fetch_media
-
     claimed = MediaAttachment.objects.filter(pk=media_id, state=MediaState.PENDING).update(
         attempts=F("attempts") + 1
     )
@@ -145,3 +142,9 @@ def open_media(
     name = open_text(media.file_name, keyring) if media.file_name is not None else ""
     mime = media.mime_type if media.mime_type in _SAFE_MIME else "application/octet-stream"
     return content, mime, name
+
+
+@task(queue_name="default")
+def fetch_media(media_id: int) -> str:
+    """The background task: download, seal and store one media file (``fetch``)."""
+    return fetch(media_id)

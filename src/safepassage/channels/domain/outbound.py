@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from safepassage.audit.chain import record_event
 from safepassage.cases.domain.errors import CaseError
@@ -108,8 +109,6 @@ def create_delivery(
     send_key: str = "",
 ) -> OutboundDelivery:
     """Store a delivery and enqueue its send task, in the caller's transaction."""
-    from safepassage.channels.tasks import send_delivery
-
     # No savepoint: inside the caller's transaction a failure rolls back with it anyway.
     with transaction.atomic(savepoint=False):
         delivery = OutboundDelivery.objects.create(
@@ -226,8 +225,6 @@ def _claim(delivery_id: int) -> bool:
 
 
 def _schedule_retry(delivery: OutboundDelivery, error: ProviderError) -> None:
-    from safepassage.channels.tasks import send_delivery
-
     delay = backoff(delivery.attempts, error.retry_after)
     at = timezone.now() + timedelta(seconds=delay)
     with transaction.atomic():
@@ -312,8 +309,6 @@ def requeue_delivery(message: Message, *, by: Any) -> OutboundDelivery:
 
     For an ``uncertain`` failure the operator accepts that the person may get it twice.
     """
-    from safepassage.channels.tasks import send_delivery
-
     with transaction.atomic():
         delivery = OutboundDelivery.objects.select_for_update().get(message=message)
         if delivery.state != DeliveryState.FAILED:
@@ -334,3 +329,10 @@ def requeue_delivery(message: Message, *, by: Any) -> OutboundDelivery:
         )
         send_delivery.enqueue(delivery.pk)
     return delivery
+
+
+@task(queue_name="outbound")
+def send_delivery(delivery_id: int) -> str:
+    """The background task: one sending attempt (``deliver``).  Defined beside the code
+    that enqueues it, so enqueueing needs no import of a tasks module that imports back."""
+    return deliver(delivery_id)

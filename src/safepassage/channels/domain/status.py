@@ -13,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from safepassage.cases.models import Contact, DeliveryStatus, Direction, Message
 from safepassage.cases.states import Channel
 from safepassage.channels.base import StatusUpdate
+from safepassage.channels.domain.outbound import (
+    provider_index,
+    session_for_contact,
+    window_closes_at,
+)
 from safepassage.channels.models import ChannelInstance, DeliveryState, OutboundDelivery
 from safepassage.channels.sms.segments import SegmentCount, count_segments
 
@@ -49,8 +54,6 @@ ERROR_TEXTS = {
 
 def apply_status(instance: ChannelInstance, event: StatusUpdate) -> bool:
     """Apply a provider's status callback; ``False`` if it matches nothing or is stale."""
-    from safepassage.channels.domain.outbound import provider_index
-
     match = Q(instance=instance, provider_index=provider_index(instance, event.provider_id))
     if event.send_key:
         match |= Q(instance=instance, send_key=event.send_key)
@@ -174,8 +177,6 @@ def reply_constraints(
     * SMS: ``segments`` for ``text`` (GSM-7 or UCS-2, how many parts).
     * Hotline: no text can be sent; schedule a call-back.
     """
-    from safepassage.channels.domain.outbound import session_for_contact, window_closes_at
-
     now = now or timezone.now()
     if contact.channel == Channel.WEB:
         return ReplyConstraints(channel=contact.channel, can_send_text=True)

@@ -14,6 +14,9 @@ from safepassage.channels.base import SendResult
 from safepassage.channels.http import ProviderError, Response, request
 from safepassage.channels.models import MAX_MEDIA_BYTES
 
+# The update types the bot handles (the webhook ignores every other kind).
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
+
 
 def _check_token(token: str) -> None:
     if not token or "/" in token or "?" in token:
@@ -92,8 +95,6 @@ def download_file(base: str, token: str, file_id: str) -> tuple[bytes, str]:
 
 def set_webhook(base: str, token: str, *, url: str, secret_token: str) -> None:
     """``setWebhook`` with our secret token and the update types we handle."""
-    from safepassage.channels.telegram.channel import ALLOWED_UPDATES
-
     call(
         base,
         token,

@@ -32,10 +32,10 @@ from safepassage.channels.hookkey import matches_hash
 from safepassage.channels.hooks import Hook, WebhookAnswer, accept, ignore, read_body, refuse
 from safepassage.channels.models import ChannelInstance
 from safepassage.channels.telegram import api
+from safepassage.channels.telegram.api import ALLOWED_UPDATES
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 # The update types we ask for in setWebhook and store; anything else is dropped.
-ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
 COMMANDS = frozenset({"start", "language", "help", "safety"})
 _MEDIA_KEYS = (
     ("voice", "voice"),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from safepassage.audit.chain import record_event
 from safepassage.cases.domain import CaseError, transition_case
@@ -126,8 +127,6 @@ def remove_member(group: FloodGroup, case: Case, *, by: Account) -> None:
 def _settle_now_and_later(group: FloodGroup) -> int:
     remaining = settle_chunk(group.pk)
     if remaining:
-        from safepassage.floods.tasks import settle_flood_group
-
         settle_flood_group.enqueue(group.pk)
     return remaining
 
@@ -180,3 +179,10 @@ def settle_group(group_id: int) -> int:
     while remaining and remaining != previous:
         previous, remaining = remaining, settle_chunk(group_id)
     return remaining
+
+
+@task(queue_name="default")
+def settle_flood_group(group_id: int) -> int:
+    """The background task: carry out a flood group's verdict over all its members
+    (``settle_group``); returns the members left for a person."""
+    return settle_group(group_id)
