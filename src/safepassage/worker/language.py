@@ -2,7 +2,9 @@
 
 lingua restricted to the programme's languages is accurate on short messages.  Where
 the text is too short or ambiguous we fall back to the language the applicant chose
-(the page or bot language), which is right far more often than a guess.
+(the page or bot language), which is right far more often than a guess.  Russian and
+Ukrainian typed in Latin letters are recognised first (``worker.romanised``): the
+detector would call them English.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import threading
 from typing import Any
 
 from django.conf import settings
+
+from safepassage.worker.romanised import romanised_language
 
 _detector: Any = None
 _lock = threading.Lock()
@@ -42,6 +46,9 @@ def detect_language(text: str, *, fallback: str) -> str:
     letters = sum(ch.isalpha() for ch in text)
     if letters < 3:
         return fallback
+    romanised = romanised_language(text)
+    if romanised in supported:
+        return romanised
     detector = _get_detector()
     best = detector.compute_language_confidence_values(text)
     if not best:
