@@ -292,3 +292,22 @@ def test_ordinary_words_are_not_taken_for_codes(whatsapp: Channel, live_server: 
     run_worker()
     assert Case.objects.get().campaign is None
     assert not Attribution.objects.exists()
+
+
+def test_acknowledgement_goes_out_in_the_language_the_person_wrote(
+    whatsapp: Channel, live_server: LiveServer, providers: FakeProviders
+) -> None:
+    from safepassage.channels.domain.bot import bot_text
+
+    # The channel's default language is Russian; the person writes Korean.
+    notify(
+        live_server,
+        whatsapp,
+        payloads.wa_text(WA_ID, "안녕하세요, 항복하고 싶습니다. 어떻게 해야 하나요?"),
+    )
+    run_worker()
+    sent = [call.json() for call in providers.calls_to(r"/messages$")]
+    assert [body["text"]["body"] for body in sent] == [bot_text("acknowledged", "ko")]
+    session = ChatSession.objects.get()
+    assert session.language == "ko"
+    assert Case.objects.get().contacts.get().language == "ko"

@@ -24,10 +24,12 @@ from safepassage.channels.base import (
 )
 from safepassage.channels.domain.bot import handle_choice, handle_command, say
 from safepassage.channels.domain.identity import (
+    adopt_language,
     attribute_typed_code,
     contact_and_case,
     flag_known_handle,
     get_session,
+    supported_language,
 )
 from safepassage.channels.domain.media import attach_media
 from safepassage.channels.domain.status import apply_status
@@ -169,6 +171,10 @@ def receive_message(
         "auto_reply", channel_type.auto_reply_default if channel_type else False
     )
     if case_is_new and auto_reply is True:
+        if not session.language_chosen and supported_language(language) == language:
+            # Acknowledge in the language the person wrote, not the channel's default
+            # (a button or /language choice wins: the person said what they read).
+            adopt_language(session, language)
         # The message was new (checked above), so its acknowledgement cannot exist yet.
         say(
             instance,

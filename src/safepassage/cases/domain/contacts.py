@@ -11,6 +11,7 @@ from nacl.public import PublicKey
 
 from safepassage.cases.models import Case, Contact
 from safepassage.cases.models.contact import Relation
+from safepassage.cases.states import Channel
 from safepassage.crypto.runtime import get_public_keyring
 from safepassage.crypto.sealing import seal
 
@@ -49,3 +50,27 @@ def move_contact(contact: Contact, *, to: Case) -> None:
     """Attach ``contact`` to the case ``to`` (a follow-up after a merge or a renewal)."""
     Contact.objects.filter(pk=contact.pk).update(case=to)
     contact.case = to
+
+
+def set_contact_language(contact_id: int, language: str) -> None:
+    """The language a contact reads (bot texts and the acknowledgement follow it)."""
+    Contact.objects.filter(pk=contact_id).update(language=language)
+
+
+# Channels whose contacts are phone numbers, indexed alike (blind index "phone" of the
+# number in +digits form): one number links across them.
+PHONE_CHANNELS = (Channel.WHATSAPP, Channel.SMS, Channel.HOTLINE)
+
+
+def same_number_contact(identity_index: str, *, channel: str) -> Contact | None:
+    """A contact on another phone channel with the same number (the oldest), if any:
+    the same person writing on WhatsApp after an SMS, or calling the hotline."""
+    if channel not in PHONE_CHANNELS or not identity_index:
+        return None
+    return (
+        Contact.objects.select_related("case")
+        .filter(channel__in=PHONE_CHANNELS, identity_index=identity_index)
+        .exclude(channel=channel)
+        .order_by("created_at", "id")
+        .first()
+    )

@@ -168,3 +168,21 @@ def post_reply(
             raise CaseError(_("This form was already used; reload the page.")) from None
         return existing
     return message
+
+
+def add_automatic_message(case: Case, contact: Contact, *, body: Sealed, language: str) -> Message:
+    """Store what a bot said to ``contact`` (an acknowledgement, say) on its case, so
+    operators see it; the channel queues its delivery.  Not a reply: no author, the case
+    keeps waiting for a person's answer and no first response is counted."""
+    now = timezone.now()
+    return Message.objects.create(
+        case=case,
+        contact=contact,
+        direction=Direction.OUTBOUND,
+        channel=contact.channel,
+        language=language,
+        body=body,
+        status=DeliveryStatus.QUEUED,
+        created_at=now,
+        status_changed_at=now,
+    )

@@ -10,13 +10,15 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from safepassage.campaigns.domain.attribution import attribute
 from safepassage.campaigns.models import CODE_PATTERN, AttributionVia, Campaign, normalise_code
+from safepassage.cases.domain.contacts import set_contact_language
 from safepassage.cases.domain.followups import current_case
-from safepassage.cases.models import Case, Contact, DeliveryStatus, Direction, Message
+from safepassage.cases.domain.messages import add_automatic_message
+from safepassage.cases.models import Case, Contact
 from safepassage.channels.base import BotCommand, ChoiceMade
 from safepassage.channels.domain.identity import bot_languages, get_session, supported_language
 from safepassage.channels.domain.outbound import create_delivery
@@ -109,17 +111,8 @@ def say(
     public = get_keyring().public
     message = None
     if case is not None and contact is not None:
-        now = timezone.now()
-        message = Message.objects.create(
-            case=case,
-            contact=contact,
-            direction=Direction.OUTBOUND,
-            channel=instance.channel,
-            language=session.language,
-            body=seal(text, to=public),
-            status=DeliveryStatus.QUEUED,
-            created_at=now,
-            status_changed_at=now,
+        message = add_automatic_message(
+            case, contact, body=seal(text, to=public), language=session.language
         )
     create_delivery(
         instance=instance,
@@ -136,7 +129,7 @@ def _set_language(session: ChatSession, code: str) -> None:
     session.language_chosen = True
     session.save(update_fields=["language", "language_chosen"])
     if session.contact_id is not None:
-        Contact.objects.filter(pk=session.contact_id).update(language=code)
+        set_contact_language(session.contact_id, code)
 
 
 def _attribute_campaign(session: ChatSession, argument: str) -> None:

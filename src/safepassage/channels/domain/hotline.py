@@ -15,15 +15,16 @@ from safepassage.audit.chain import record_event
 from safepassage.campaigns.domain import active_campaigns, attribute
 from safepassage.campaigns.models import AttributionVia, normalise_code
 from safepassage.cases.domain import add_inbound_message, open_case
-from safepassage.cases.domain.contacts import add_contact
+from safepassage.cases.domain.contacts import add_contact, same_number_contact
 from safepassage.cases.domain.errors import CaseError
 from safepassage.cases.domain.flags import flag_shared_contact
 from safepassage.cases.domain.followups import current_case, reopen_or_renew
 from safepassage.cases.models import Case, Contact
 from safepassage.cases.models.contact import Relation
 from safepassage.cases.states import CaseState, Channel, InquiryType
+from safepassage.channels.domain.identity import phone_identity
 from safepassage.channels.models import Callback, CallbackState, HotlineCall
-from safepassage.crypto.blind_index import blind_index, normalise_phone
+from safepassage.crypto.blind_index import blind_index
 from safepassage.crypto.runtime import get_keyring, get_public_keyring
 from safepassage.crypto.sealing import seal
 
@@ -37,11 +38,17 @@ def _hotline_contact(
     *, number: str, relation: str, language: str, case: Case | None
 ) -> tuple[Contact | None, Case | None]:
     """The hotline contact for a call-back number, and the case it already belongs to."""
-    normalised = normalise_phone(number)
+    normalised = phone_identity(number)
     if not normalised:
         return None, case
     index = blind_index(get_keyring(), "phone", normalised)
     existing = Contact.objects.filter(channel=Channel.HOTLINE, identity_index=index).first()
+    if existing is None and case is None:
+        # The caller's number already reaches an open case by WhatsApp or SMS: the call
+        # joins it (a closed one gets a same-person suggestion in log_hotline_call).
+        sibling = _same_number_case(index)
+        if sibling is not None and sibling.state != CaseState.CLOSED:
+            case = sibling
     if existing is not None:
         known = current_case(existing.case)
         if case is None or known.pk == case.pk:
@@ -60,6 +67,11 @@ def _hotline_contact(
         language=language,
     )
     return contact, case
+
+
+def _same_number_case(index: str) -> Case | None:
+    sibling = same_number_contact(index, channel=Channel.HOTLINE)
+    return current_case(sibling.case) if sibling is not None else None
 
 
 def log_hotline_call(
@@ -114,8 +126,14 @@ def log_hotline_call(
             target = open_case(
                 channel=Channel.HOTLINE, language=language, inquiry_type=inquiry_type, actor=by
             )
+            number = phone_identity(callback_number)
+            closed = (
+                _same_number_case(blind_index(get_keyring(), "phone", number)) if number else None
+            )
+            if closed is not None:
+                flag_shared_contact(target, closed)
         if contact is None:
-            normalised = normalise_phone(callback_number)
+            normalised = phone_identity(callback_number)
             contact = add_contact(
                 target,
                 channel=Channel.HOTLINE,

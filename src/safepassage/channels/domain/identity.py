@@ -9,12 +9,16 @@ from django.conf import settings
 from safepassage.campaigns.domain.attribution import attribute
 from safepassage.campaigns.models import AttributionVia, Campaign
 from safepassage.cases.domain import open_case
-from safepassage.cases.domain.contacts import add_contact
+from safepassage.cases.domain.contacts import (
+    add_contact,
+    same_number_contact,
+    set_contact_language,
+)
 from safepassage.cases.domain.flags import flag_shared_contact
 from safepassage.cases.domain.followups import current_case, reopen_or_renew
 from safepassage.cases.models import Case, Contact
 from safepassage.cases.models.contact import Relation
-from safepassage.cases.states import Channel
+from safepassage.cases.states import CaseState, Channel
 from safepassage.channels.models import ChannelInstance, ChatSession
 from safepassage.crypto.blind_index import blind_index, normalise_phone
 from safepassage.crypto.runtime import get_keyring
@@ -66,6 +70,16 @@ def supported_language(code: str) -> str:
     """``ru-RU`` → ``ru``; ``""`` when the bot does not speak it."""
     base = code.strip().lower().replace("_", "-").split("-", 1)[0]
     return base if base in bot_languages() else ""
+
+
+def adopt_language(session: ChatSession, code: str) -> None:
+    """Speak ``code`` in this chat from now on (the person wrote in it); unlike a choice
+    by button, a later message in another language may change it again."""
+    if session.language != code:
+        ChatSession.objects.filter(pk=session.pk).update(language=code)
+        session.language = code
+        if session.contact_id is not None:
+            set_contact_language(session.contact_id, code)
 
 
 def identity_index(instance: ChannelInstance, identity: str) -> str:
@@ -181,7 +195,27 @@ def contact_and_case(
         if case.campaign_id is None and session.campaign_id is not None:
             attribute_start_code(case, session)
         return contact, case, case.pk != previous.pk
+    sibling = same_number_contact(session.identity_index or "", channel=instance.channel)
+    known = current_case(sibling.case) if sibling is not None else None
+    if known is not None and known.state != CaseState.CLOSED:
+        # The same number already reaches an open case (an SMS, a hotline call): this
+        # chat joins it instead of opening a silent duplicate.
+        contact = add_contact(
+            known,
+            channel=instance.channel,
+            relation=sibling.relation if sibling is not None else Relation.UNKNOWN,
+            identity=identity,
+            identity_index=session.identity_index,
+            language=session.language,
+        )
+        ChatSession.objects.filter(pk=session.pk).update(contact=contact)
+        session.contact = contact
+        return contact, known, False
     case = open_case(channel=instance.channel, language=language)
+    if known is not None:
+        # Same number, but its case is closed: a new case, with a same-person suggestion
+        # on both for operators to decide (merge, or not).
+        flag_shared_contact(case, known)
     if session.campaign_id is not None:
         attribute_start_code(case, session)
     contact = add_contact(
