@@ -302,3 +302,35 @@ def test_a_damaged_form_token_is_refused(personas: dict[str, Account]) -> None:
     response = _reply(_client(personas["kim"]), case, "x", token="not-a-token")
     assert response.status_code == 400  # type: ignore[attr-defined]
     assert "The form is damaged" in response.content.decode()  # type: ignore[attr-defined]
+
+
+def test_the_first_reply_moves_a_new_case_to_engaged(personas: dict[str, Account]) -> None:
+    case = make_case(language="ko")
+    _reply(_client(personas["kim"]), case, "안녕하세요")
+    assert reload(case).state == "engaged"
+    moves = AuditEvent.objects.filter(action="case.transition", object_ref=case.reference)
+    assert [(e.actor_label, e.detail["to"]) for e in moves] == [("kim", "engaged")]
+    _reply(_client(personas["kim"]), case, "다시 연락드립니다")
+    assert moves.count() == 1
+
+
+def test_an_operator_is_not_offered_a_reason_for_closing(personas: dict[str, Account]) -> None:
+    case = make_case(language="ko")
+    page = _client(personas["kim"]).get(_url("case", case)).content.decode()
+    assert 'id="transition-form"' in page
+    assert "Reason for closing" not in page
+    supervisor_page = _client(personas["sofia"]).get(_url("case", case)).content.decode()
+    assert "Reason for closing" in supervisor_page
+
+
+def test_a_reason_with_a_move_that_is_not_a_closing_is_refused(
+    personas: dict[str, Account],
+) -> None:
+    case = make_case()
+    response = _client(personas["sofia"]).post(
+        _url("case-transition", case),
+        {"to": "engaged", "reason": "withdrawn", "version": case.version},
+    )
+    assert response.status_code == 400
+    assert "only when closing" in response.content.decode()
+    assert reload(case).state == "new"

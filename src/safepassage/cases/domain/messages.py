@@ -13,6 +13,7 @@ from nacl.public import PublicKey
 
 from safepassage.audit.chain import record_event
 from safepassage.cases.domain.errors import CaseError
+from safepassage.cases.domain.transitions import transition_case
 from safepassage.cases.events import FirstResponse, ReplyQueued, TemplateChoice
 from safepassage.cases.models import Case, Contact, DeliveryStatus, Direction, Message
 from safepassage.cases.states import CaseState, Channel
@@ -84,7 +85,8 @@ def post_reply(
     a provider-approved template the channel app has already checked).  A repeated
     ``idempotency_key`` returns the already stored reply instead of a second one.
     Side effects: the case stops waiting, the first response time is set once (and a
-    ``FirstResponse`` event announced), and a ``message.reply`` audit event is written.
+    ``FirstResponse`` event announced), a new case moves to engaged, and a
+    ``message.reply`` audit event is written.
     """
     text = text.strip()
     if not text:
@@ -150,6 +152,11 @@ def post_reply(
                 first_response_at=now
             ):
                 announce(FirstResponse(case=case, responded_at=now))
+            if Case.objects.filter(pk=case.pk, state=CaseState.NEW).exists():
+                # Answering is engaging: the first reply moves the case on (audited and
+                # counted like any move), so nobody has to remember a second click.
+                moved = transition_case(case, to=CaseState.ENGAGED, by=by)
+                case.state, case.version = moved.state, moved.version
             detail: dict[str, object] = {"message": message.pk, "channel": contact.channel}
             if template is not None:
                 detail["template"] = template.name

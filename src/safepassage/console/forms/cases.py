@@ -79,19 +79,29 @@ class TransitionForm(forms.Form):
     )
     version = VersionField()
 
-    def __init__(self, *args: Any, targets: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, targets: list[str], state: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["to"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(state, CaseState(state).label) for state in targets]
+        field.choices = [(target, CaseState(target).label) for target in targets]
         field.error_messages["invalid_choice"] = _(
             "The case cannot be moved there from its current state."
         )
+        if CaseState.CLOSED not in targets:
+            # Only those who may close a case see a reason for closing.
+            del self.fields["reason"]
+        elif state == CaseState.SURRENDERED:
+            reason = self.fields["reason"]
+            assert isinstance(reason, forms.ChoiceField)
+            reason.choices = [("", "—"), (CloseReason.COMPLETED, CloseReason.COMPLETED.label)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("to") == CaseState.CLOSED and not data.get("reason"):
+        closing = data.get("to") == CaseState.CLOSED
+        if closing and not data.get("reason"):
             self.add_error("reason", _("Choose why the case is closed."))
+        if not closing and data.get("reason"):
+            self.add_error("reason", _("A reason is given only when closing the case."))
         return data
 
 

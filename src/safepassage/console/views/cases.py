@@ -165,7 +165,9 @@ def case_transition(request: HttpRequest, reference: str) -> HttpResponse:
     case = get_case_for(
         account, reference, action=CaseAction.CLOSE if closing else CaseAction.TRANSITION
     )
-    form = TransitionForm(request.POST, targets=allowed_targets(case.state, str(account.role)))
+    form = TransitionForm(
+        request.POST, targets=allowed_targets(case.state, str(account.role)), state=case.state
+    )
     if not form.is_valid():
         if form.data.get("version") != str(case.version):
             # The choices were built for the state the page showed; it has moved on.

@@ -151,7 +151,9 @@ def default_forms(
         built["note"] = NoteForm(initial={"token": new_form_token()})
     targets = allowed_targets(case.state, actor_role(account))
     if targets and case_rules.may(account, CaseAction.TRANSITION):
-        built["transition"] = TransitionForm(targets=targets, initial={"version": case.version})
+        built["transition"] = TransitionForm(
+            targets=targets, state=case.state, initial={"version": case.version}
+        )
     if case_rules.may(account, CaseAction.ASSIGN) and case.state != CaseState.CLOSED:
         built["assign"] = AssignForm(
             candidates=assign_candidates(case),
