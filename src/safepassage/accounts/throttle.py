@@ -76,6 +76,13 @@ def is_throttled(*, username: str, address: str) -> bool:
     return recent.filter(key=address_key(address)).count() >= _address_limit()
 
 
+def wait_seconds(*, username: str, address: str) -> int:
+    """Seconds before this account name or address may try again (0: go ahead)."""
+    if is_throttled(username=username, address=address):
+        return int(window().total_seconds())
+    return 0
+
+
 def record_sign_in_failure(*, username: str, address: str) -> None:
     """Count one failed step against the account name and the address.
 

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safepassage.accounts import domain, throttle, totp
-from safepassage.accounts.domain.signin import METHOD_RECOVERY, normalise_username
+from safepassage.accounts.domain import signin_flow
+from safepassage.accounts.domain.signin import METHOD_RECOVERY
 from safepassage.accounts.models import Account, Role
 from safepassage.accounts.sessions import (
     clear_pending,
@@ -25,7 +26,6 @@ from safepassage.accounts.sessions import (
     pending_account_id,
     start_pending,
 )
-from safepassage.audit.chain import record_event
 from safepassage.console.access import console_public, console_view, current_account
 from safepassage.console.account_forms import (
     ChangePasswordForm,
@@ -83,8 +83,7 @@ def _complete_sign_in(request: HttpRequest, account: Account, *, method: str) ->
     login(request, account, backend="django.contrib.auth.backends.ModelBackend")
     mark_verified(request.session, account)
     request.session.pop(_NEXT, None)
-    throttle.clear_account_failures(account.username)
-    domain.record_sign_in(account=account, method=method)
+    signin_flow.do_complete_sign_in(account=account, method=method)
     if method == METHOD_RECOVERY:
         left = len(account.recovery_codes)
         level = "warning" if left <= _FEW_CODES_LEFT else "info"
@@ -94,13 +93,6 @@ def _complete_sign_in(request: HttpRequest, account: Account, *, method: str) ->
             level=level,
         )
     return next_path
-
-
-def _count_failure(request: HttpRequest, username: str, *, step: str) -> None:
-    throttle.record_sign_in_failure(username=username, address=throttle.client_address(request))
-    existing = Account.objects.filter(username=normalise_username(username)).first()
-    if existing is not None:
-        domain.record_sign_in_failure_event(account=existing, step=step)
 
 
 @console_public
@@ -115,26 +107,25 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.session.pop(IDLE_SIGNED_OUT, False):
         notice = _("You were signed out after a period without activity. Please sign in again.")
     if request.method == "POST" and form.is_valid():
-        username = form.cleaned_data["username"]
-        address = throttle.client_address(request)
-        if throttle.is_throttled(username=username, address=address):
+        result = signin_flow.do_password_step(
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+            address=throttle.client_address(request),
+        )
+        if result.throttled:
             error = _throttled_message()
+        elif result.account is None:
+            error = _("The account name or the password is not right.")
         else:
-            account = domain.check_password_step(
-                username=username, password=form.cleaned_data["password"]
+            account = result.account
+            # A new session key for the half-signed-in state (no fixation).
+            request.session.cycle_key()
+            start_pending(request.session, account)
+            request.session[_NEXT] = _safe_next(
+                request, request.POST.get("next") or request.GET.get("next")
             )
-            if account is None:
-                _count_failure(request, username, step="password")
-                error = _("The account name or the password is not right.")
-            else:
-                # A new session key for the half-signed-in state (no fixation).
-                request.session.cycle_key()
-                start_pending(request.session, account)
-                request.session[_NEXT] = _safe_next(
-                    request, request.POST.get("next") or request.GET.get("next")
-                )
-                target = "console:sign-in-code" if account.totp_confirmed else "console:enrol"
-                return HttpResponseRedirect(reverse(target))
+            target = "console:sign-in-code" if account.totp_confirmed else "console:enrol"
+            return HttpResponseRedirect(reverse(target))
         # Never send the password back into the page.
         form = SignInForm(initial={"username": form.cleaned_data.get("username", "")})
     elif request.method == "POST":
@@ -163,19 +154,21 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        address = throttle.client_address(request)
-        if throttle.is_throttled(username=account.username, address=address):
+        result = signin_flow.do_second_factor_step(
+            account=account,
+            code=form.cleaned_data["code"],
+            address=throttle.client_address(request),
+        )
+        if result.throttled:
             return _restart(request, _throttled_message())
-        method = domain.check_second_factor(account=account, code=form.cleaned_data["code"])
-        if method is None:
-            _count_failure(request, account.username, step="code")
+        if result.method is None:
             error = _(
                 "That code is not right. Check that your phone's clock is correct, "
                 "or use one of your recovery codes."
             )
             form = CodeForm()
         else:
-            return HttpResponseRedirect(_complete_sign_in(request, account, method=method))
+            return HttpResponseRedirect(_complete_sign_in(request, account, method=result.method))
     return render(request, "console/auth/sign_in_code.html", {"form": form, "error": error})
 
 
@@ -195,13 +188,14 @@ def enrol(request: HttpRequest) -> HttpResponse:
     form = TotpCodeForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        if throttle.is_throttled(
-            username=account.username, address=throttle.client_address(request)
-        ):
+        result = signin_flow.do_enrolment_step(
+            account=account,
+            code=form.cleaned_data["code"],
+            address=throttle.client_address(request),
+        )
+        if result.throttled:
             return _restart(request, _throttled_message())
-        codes = domain.confirm_totp_enrolment(account=account, code=form.cleaned_data["code"])
-        if codes is None:
-            _count_failure(request, account.username, step="enrolment")
+        if not result.ok:
             error = _("That code is not right. Scan the code again and enter the newest code.")
             form = TotpCodeForm()
         else:
@@ -209,7 +203,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "console/auth/recovery_codes.html",
-                {"codes": codes, "next": next_path, "first_time": True},
+                {"codes": result.recovery_codes, "next": next_path, "first_time": True},
             )
     secret = domain.begin_totp_enrolment(account=account)
     uri = totp.provisioning_uri(account, secret)
@@ -231,12 +225,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     """End this session (POST only, so a link or image cannot sign anyone out)."""
     account = current_account(request)
     if account is not None:
-        record_event(
-            "account.signed_out",
-            actor=account,
-            object_type="account",
-            object_ref=account.username,
-        )
+        signin_flow.do_sign_out(account=account)
     logout(request)
     flash(request, _("You have signed out."), level="success")
     return HttpResponseRedirect(reverse("console:sign-in"))
