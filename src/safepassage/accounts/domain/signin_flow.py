@@ -61,6 +61,7 @@ def do_record_sign_in_failure(*, username: str, address: str, step: str) -> None
     existing = Account.objects.filter(username=normalise_username(username)).first()
     if existing is not None:
         record_sign_in_failure_event(account=existing, step=step)
+        throttle.raise_alert_if_due(account=existing)
 
 
 def do_password_step(*, username: str, password: str, address: str) -> StepResult:

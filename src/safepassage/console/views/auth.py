@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safepassage.accounts import domain, throttle, totp
@@ -57,8 +58,15 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return reverse("console:home")
 
 
-def _throttled_message() -> str:
-    return _("Too many attempts. Wait fifteen minutes, then try again.")
+def _throttled_message(wait_seconds: int) -> str:
+    if wait_seconds < 60:
+        return _("Too many attempts. Wait a minute, then try again.")
+    minutes = (wait_seconds + 59) // 60
+    return ngettext(
+        "Too many attempts. Wait %(n)d minute, then try again.",
+        "Too many attempts. Wait %(n)d minutes, then try again.",
+        minutes,
+    ) % {"n": minutes}
 
 
 def _pending_account(request: HttpRequest) -> Account | None:
@@ -113,7 +121,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             address=throttle.client_address(request),
         )
         if result.throttled:
-            error = _throttled_message()
+            error = _throttled_message(result.wait_seconds)
         elif result.account is None:
             error = _("The account name or the password is not right.")
         else:
@@ -160,7 +168,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             address=throttle.client_address(request),
         )
         if result.throttled:
-            return _restart(request, _throttled_message())
+            return _restart(request, _throttled_message(result.wait_seconds))
         if result.method is None:
             error = _(
                 "That code is not right. Check that your phone's clock is correct, "
@@ -194,7 +202,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             address=throttle.client_address(request),
         )
         if result.throttled:
-            return _restart(request, _throttled_message())
+            return _restart(request, _throttled_message(result.wait_seconds))
         if not result.ok:
             error = _("That code is not right. Scan the code again and enter the newest code.")
             form = TotpCodeForm()
