@@ -95,7 +95,7 @@ def test_unknown_account_wrong_password_and_deactivated_account_look_the_same(
     personas: dict[str, Account],
 ) -> None:
     admin = personas["adam"]
-    domain.set_account_active(by=admin, account=personas["olga"], active=False)
+    domain.deactivate_account(by=admin, account=personas["olga"])
     unknown = _post_password(Client(), "nobody", "whatever password 1")
     wrong = _post_password(Client(), "kim", "not the password at all")
     inactive = _post_password(Client(), "olga", PERSONA_PASSWORD)

@@ -110,3 +110,42 @@ def pending_account_id(session: SessionBase, *, now: float | None = None) -> int
 def clear_pending(session: SessionBase) -> None:
     """Forget a half-finished sign-in."""
     session.pop(PENDING, None)
+
+
+# Enrolment code accepted, password and app pending: {"account", "request", "at"}.
+ENROLMENT = "console_enrolment"
+
+
+def start_enrolment(
+    session: SessionBase, account: Account, request_id: int, *, now: float | None = None
+) -> None:
+    """Remember that ``account`` gave a valid enrolment code in this session."""
+    now = time.time() if now is None else now
+    session.pop(PENDING, None)
+    session[ENROLMENT] = {"account": account.pk, "request": request_id, "at": int(now)}
+
+
+def pending_enrolment(session: SessionBase, *, now: float | None = None) -> tuple[int, int] | None:
+    """(account id, request id) of an enrolment started in this session, if still fresh."""
+    now = time.time() if now is None else now
+    pending = session.get(ENROLMENT)
+    if not isinstance(pending, dict):
+        return None
+    account_id, request_id, started = (
+        pending.get("account"),
+        pending.get("request"),
+        pending.get("at"),
+    )
+    if not isinstance(account_id, int) or not isinstance(request_id, int):
+        return None
+    if not isinstance(started, int):
+        return None
+    # Choosing a password and scanning a code takes longer than typing one: 15 minutes.
+    if now - started > 3 * PENDING_TTL_SECONDS:
+        return None
+    return account_id, request_id
+
+
+def clear_enrolment(session: SessionBase) -> None:
+    """Forget a half-finished enrolment."""
+    session.pop(ENROLMENT, None)

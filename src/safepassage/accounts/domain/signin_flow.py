@@ -14,7 +14,6 @@ from safepassage.accounts import throttle
 from safepassage.accounts.domain.signin import (
     check_password_step,
     check_second_factor,
-    confirm_totp_enrolment,
     normalise_username,
     record_sign_in,
     record_sign_in_failure_event,
@@ -32,6 +31,7 @@ class StepResult:
     ``account``: the account that passed step one (password step only).
     ``method``: ``"totp"`` or ``"recovery"`` when a second factor passed.
     ``recovery_codes``: fresh codes when an enrolment was confirmed (shown once).
+    ``request_id``: the approved access request an enrolment code belongs to.
     """
 
     ok: bool
@@ -40,9 +40,11 @@ class StepResult:
     account: Account | None = None
     method: str | None = None
     recovery_codes: list[str] = field(default_factory=list)
+    request_id: int | None = None
 
 
-def _refused_by_throttle(username: str, address: str) -> StepResult | None:
+def refused_by_throttle(username: str, address: str) -> StepResult | None:
+    """A refusal if this account name or address must wait, else None."""
     wait = throttle.wait_seconds(username=username, address=address)
     if wait > 0:
         return StepResult(ok=False, throttled=True, wait_seconds=wait)
@@ -70,7 +72,7 @@ def do_password_step(*, username: str, password: str, address: str) -> StepResul
     Side effects: on failure, ``do_record_sign_in_failure``; on success, none (the
     sign-in completes only after the second factor).
     """
-    refused = _refused_by_throttle(username, address)
+    refused = refused_by_throttle(username, address)
     if refused is not None:
         return refused
     account = check_password_step(username=username, password=password)
@@ -86,7 +88,7 @@ def do_second_factor_step(*, account: Account, code: str, address: str) -> StepR
     Side effects: see ``check_second_factor`` (the TOTP step is remembered, a recovery
     code used up); on failure, ``do_record_sign_in_failure``.
     """
-    refused = _refused_by_throttle(account.username, address)
+    refused = refused_by_throttle(account.username, address)
     if refused is not None:
         return refused
     method = check_second_factor(account=account, code=code)
@@ -94,22 +96,6 @@ def do_second_factor_step(*, account: Account, code: str, address: str) -> StepR
         do_record_sign_in_failure(username=account.username, address=address, step="code")
         return StepResult(ok=False)
     return StepResult(ok=True, account=account, method=method)
-
-
-def do_enrolment_step(*, account: Account, code: str, address: str) -> StepResult:
-    """Confirm a TOTP enrolment with a code from the app, unless the throttle says wait.
-
-    Side effects: see ``confirm_totp_enrolment`` (TOTP confirmed, recovery codes stored
-    as hashes, ``account.totp_enrolled`` event); on failure, ``do_record_sign_in_failure``.
-    """
-    refused = _refused_by_throttle(account.username, address)
-    if refused is not None:
-        return refused
-    codes = confirm_totp_enrolment(account=account, code=code)
-    if codes is None:
-        do_record_sign_in_failure(username=account.username, address=address, step="enrolment")
-        return StepResult(ok=False)
-    return StepResult(ok=True, account=account, method="totp", recovery_codes=codes)
 
 
 def do_complete_sign_in(*, account: Account, method: str) -> None:

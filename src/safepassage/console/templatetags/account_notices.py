@@ -1,4 +1,5 @@
-"""The accounts notice on supervisors' and admins' pages: sign-in alerts (issue 14)."""
+"""The accounts notices on supervisors' and admins' pages: sign-in alerts (issue 14) and
+grants of access waiting for them (issue 12)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from safepassage.accounts import domain
 from safepassage.accounts.alerts import SignInAlert, recent_sign_in_alerts
 from safepassage.accounts.models import Role
 from safepassage.console.access import current_account
@@ -26,3 +28,15 @@ def sign_in_alerts(context: dict[str, Any]) -> list[SignInAlert]:
     if account is None or account.role not in _ALERTED_ROLES:
         return []
     return recent_sign_in_alerts()
+
+
+@register.simple_tag(takes_context=True)
+def access_requests_waiting(context: dict[str, Any]) -> int:
+    """How many access requests the signed-in person may decide now."""
+    request = context.get("request")
+    if request is None:
+        return 0
+    account = current_account(request)
+    if account is None or account.role not in _ALERTED_ROLES:
+        return 0
+    return len(domain.pending_for(account))

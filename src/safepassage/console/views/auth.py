@@ -1,5 +1,5 @@
-"""Signing in (password, then TOTP or a recovery code), enrolment, signing out, and the
-person's own security settings.
+"""Signing in (password, then TOTP or a recovery code), signing out, and the person's own
+security settings (enrolling with a code is in ``enrolment``).
 
 Nothing on these pages says whether an account name exists: an unknown name, a wrong
 password and an inactive account get the same message after the same work.
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safepassage.accounts import domain, throttle, totp
+from safepassage.accounts import domain, throttle
 from safepassage.accounts.domain import signin_flow
 from safepassage.accounts.domain.signin import METHOD_RECOVERY
 from safepassage.accounts.models import Account, Role
@@ -58,7 +58,8 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return reverse("console:home")
 
 
-def _throttled_message(wait_seconds: int) -> str:
+def throttled_message(wait_seconds: int) -> str:
+    """What a throttled person is told: roughly how long to wait."""
     if wait_seconds < 60:
         return _("Too many attempts. Wait a minute, then try again.")
     minutes = (wait_seconds + 59) // 60
@@ -85,7 +86,7 @@ def _restart(request: HttpRequest, message: str) -> HttpResponse:
     return HttpResponseRedirect(reverse("console:sign-in"))
 
 
-def _complete_sign_in(request: HttpRequest, account: Account, *, method: str) -> str:
+def complete_sign_in(request: HttpRequest, account: Account, *, method: str) -> str:
     """Turn the half-signed-in session into a verified one; return where to go next."""
     next_path = _safe_next(request, request.session.get(_NEXT))
     login(request, account, backend="django.contrib.auth.backends.ModelBackend")
@@ -121,7 +122,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             address=throttle.client_address(request),
         )
         if result.throttled:
-            error = _throttled_message(result.wait_seconds)
+            error = throttled_message(result.wait_seconds)
         elif result.account is None:
             error = _("The account name or the password is not right.")
         else:
@@ -132,8 +133,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             request.session[_NEXT] = _safe_next(
                 request, request.POST.get("next") or request.GET.get("next")
             )
-            target = "console:sign-in-code" if account.totp_confirmed else "console:enrol"
-            return HttpResponseRedirect(reverse(target))
+            if not account.totp_confirmed:
+                # Only an account made before enrolment codes can get here (a new or
+                # reset account has no usable password): it needs a code, not just this.
+                flash(request, _("Set up your account with your enrolment code."), level="warning")
+                return HttpResponseRedirect(reverse("console:enrol-code"))
+            return HttpResponseRedirect(reverse("console:sign-in-code"))
         # Never send the password back into the page.
         form = SignInForm(initial={"username": form.cleaned_data.get("username", "")})
     elif request.method == "POST":
@@ -158,7 +163,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     if account is None:
         return _restart(request, _("Your sign-in took too long. Please start again."))
     if not account.totp_confirmed:
-        return HttpResponseRedirect(reverse("console:enrol"))
+        return HttpResponseRedirect(reverse("console:enrol-code"))
     form = CodeForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -168,7 +173,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             address=throttle.client_address(request),
         )
         if result.throttled:
-            return _restart(request, _throttled_message(result.wait_seconds))
+            return _restart(request, throttled_message(result.wait_seconds))
         if result.method is None:
             error = _(
                 "That code is not right. Check that your phone's clock is correct, "
@@ -176,55 +181,8 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             )
             form = CodeForm()
         else:
-            return HttpResponseRedirect(_complete_sign_in(request, account, method=result.method))
+            return HttpResponseRedirect(complete_sign_in(request, account, method=result.method))
     return render(request, "console/auth/sign_in_code.html", {"form": form, "error": error})
-
-
-@console_public
-@require_http_methods(["GET", "POST"])
-def enrol(request: HttpRequest) -> HttpResponse:
-    """First sign-in (or after a TOTP reset): add the console to an authenticator app.
-
-    On success the recovery codes are shown in this response, once; they are never
-    stored in the clear and cannot be shown again.
-    """
-    account = _pending_account(request)
-    if account is None:
-        return _restart(request, _("Your sign-in took too long. Please start again."))
-    if account.totp_confirmed:
-        return HttpResponseRedirect(reverse("console:sign-in-code"))
-    form = TotpCodeForm(request.POST or None)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        result = signin_flow.do_enrolment_step(
-            account=account,
-            code=form.cleaned_data["code"],
-            address=throttle.client_address(request),
-        )
-        if result.throttled:
-            return _restart(request, _throttled_message(result.wait_seconds))
-        if not result.ok:
-            error = _("That code is not right. Scan the code again and enter the newest code.")
-            form = TotpCodeForm()
-        else:
-            next_path = _complete_sign_in(request, account, method="totp")
-            return render(
-                request,
-                "console/auth/recovery_codes.html",
-                {"codes": result.recovery_codes, "next": next_path, "first_time": True},
-            )
-    secret = domain.begin_totp_enrolment(account=account)
-    uri = totp.provisioning_uri(account, secret)
-    return render(
-        request,
-        "console/auth/enrol.html",
-        {
-            "form": form,
-            "error": error,
-            "qr": totp.qr_code_data_uri(uri),
-            "secret": totp.group_secret(secret),
-        },
-    )
 
 
 @console_public
