@@ -6,6 +6,8 @@ cookie.  And sessions are bound to the second factor they were verified with.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -96,3 +98,18 @@ def test_a_session_without_the_second_factor_mark_is_not_valid(
     del session[SECOND_FACTOR]
     session.save()
     assert client.get(HOME).status_code == 302
+
+
+def test_a_dedicated_hash_key_replaces_the_secret_key_and_ends_old_sessions(
+    personas: dict[str, Account], settings: Any
+) -> None:
+    client = Client()
+    force_verified_login(client, personas["kim"])
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    under_secret_key = stored_key(cookie)
+    settings.SAFEPASSAGE_SESSION_HASH_KEY = "console-only session hash key " + "k" * 20
+    assert stored_key(cookie) != under_secret_key
+    # The row stored under the old key is no longer found: the session ends.
+    assert client.get(HOME).status_code == 302
+    force_verified_login(client, personas["kim"])
+    assert client.get(HOME).status_code == 200
