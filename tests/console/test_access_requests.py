@@ -103,3 +103,15 @@ def test_operators_registrars_and_analysts_cannot_open_the_requests(
 ) -> None:
     for name in ("kim", "roman", "anna"):
         assert _client(personas[name]).get(REQUESTS).status_code == 403
+
+
+def test_the_requests_and_enrolment_pages_speak_ukrainian(personas: dict[str, Account]) -> None:
+    sofia = _client(personas["sofia"])
+    sofia.cookies["sp_console_lang"] = "uk"
+    page = sofia.get(REQUESTS).content.decode()
+    assert "Запити на доступ" in page
+    assert "Нічого не чекає." in page
+    anonymous = Client()
+    anonymous.cookies["sp_console_lang"] = "uk"
+    enrol_page = anonymous.get("/console/sign-in/enrolment-code/").content.decode()
+    assert "Перша половина коду реєстрації" in enrol_page

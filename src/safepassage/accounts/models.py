@@ -160,3 +160,9 @@ class AccessRequest(models.Model):
 
     def __str__(self) -> str:
         return f"access request {self.pk} ({self.kind}, {self.status})"
+
+    @property
+    def role_label(self) -> str:
+        """The role asked for (or the account's, if the request names none), translated."""
+        role = self.payload.get("role") or (self.account.role if self.account else "")
+        return str(Role(role).label) if role in Role.values else ""
