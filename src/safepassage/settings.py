@@ -167,6 +167,10 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_NAME = "sp_console"
+# The database holds only a keyed hash of each session key (issue 12; accounts/session_store.py).
+SESSION_ENGINE = "safepassage.accounts.session_store"
+# Give this to the console tier only (never the intake); empty: SECRET_KEY is used.
+SAFEPASSAGE_SESSION_HASH_KEY = env_str("SAFEPASSAGE_SESSION_HASH_KEY", "")
 SESSION_COOKIE_PATH = "/console/"
 CSRF_COOKIE_PATH = "/console/"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -33,6 +33,7 @@ from .helpers import FAST_PASSWORD_HASHERS, force_verified_login
 PUBLIC_VIEWS = {
     "console:sign-in",
     "console:sign-in-code",
+    "console:enrol-code",
     "console:enrol",
     "console:sign-out",
     "console:language",
@@ -40,7 +41,14 @@ PUBLIC_VIEWS = {
 
 # Rules that hold whatever a view declares, checked against the declarations themselves.
 ADMIN_ONLY = {"console:accounts", "console:account-create", "console:account-detail"}
-SUPERVISOR_AND_ADMIN = {"console:audit", "console:audit-verify"}
+# Grants of access wait for a second person: supervisors (operator grants) and admins.
+SUPERVISOR_AND_ADMIN = {
+    "console:audit",
+    "console:audit-verify",
+    "console:access-requests",
+    "console:access-request-approve",
+    "console:access-request-refuse",
+}
 # Flood groups list case references, states and flags; only supervisors decide on them.
 SUPERVISOR_ONLY = {
     "console:floods",

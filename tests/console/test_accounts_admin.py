@@ -31,7 +31,7 @@ def test_admin_lists_accounts_with_role_languages_and_state(admin: Client) -> No
     assert "KO, RU" in page
 
 
-def test_admin_creates_an_account_and_sees_its_first_password_once(
+def test_admin_requests_an_account_and_sees_the_first_code_half_once(
     admin: Client, personas: dict[str, Account]
 ) -> None:
     response = admin.post(
@@ -44,21 +44,21 @@ def test_admin_creates_an_account_and_sees_its_first_password_once(
         },
     )
     assert response.status_code == 200
-    match = re.search(r'<code id="initial-password">([^<]+)</code>', response.content.decode())
+    page = response.content.decode()
+    match = re.search(r'<code id="code-half">([^<]+)</code>', page)
     assert match is not None
-    account = Account.objects.get(username="mira")
-    assert account.role == "operator"
-    assert account.languages == ["ko", "en"]
-    assert account.check_password(match.group(1))
-    assert account.must_change_password
-    assert not account.totp_confirmed
-    [event] = _events("account.created")
+    assert "first half" in page
+    # Not an account yet: it waits for a second person.
+    assert not Account.objects.filter(username="mira").exists()
+    [event] = _events("access.requested")
     assert event.actor_label == "adam"
     assert event.object_ref == "mira"
-    assert event.detail == {"role": "operator", "languages": ["ko", "en"]}
-    # The password is in no audit event and not on the account page.
+    assert event.detail["kind"] == "create"
+    assert event.detail["role"] == "operator"
+    assert event.detail["languages"] == ["ko", "en"]
+    # The code half is in no audit event and on no later page.
     assert match.group(1) not in str(event.detail)
-    assert match.group(1) not in admin.get(f"/console/accounts/{account.pk}/").content.decode()
+    assert match.group(1) not in admin.get("/console/accounts/requests/").content.decode()
 
 
 def test_a_taken_or_malformed_account_name_is_refused_and_the_form_kept(
@@ -76,21 +76,27 @@ def test_a_taken_or_malformed_account_name_is_refused_and_the_form_kept(
         {"username": "no spaces please", "display_name": "", "role": "operator"},
     )
     assert "lower-case letters" in malformed.content.decode()
-    assert not _events("account.created")
+    assert not _events("access.requested")
 
 
-def test_admin_changes_role_and_languages(admin: Client, personas: dict[str, Account]) -> None:
+def test_admin_asks_for_a_new_role_and_it_waits_for_approval(
+    admin: Client, personas: dict[str, Account]
+) -> None:
     kim = personas["kim"]
     response = admin.post(
         f"/console/accounts/{kim.pk}/",
         {"display_name": "Kim", "role": "supervisor", "languages": ["ko"]},
+        follow=True,
     )
-    assert response.status_code == 302
+    assert "another admin approves it" in response.content.decode()
+    assert 'id="pending-for-account"' in response.content.decode()
     kim.refresh_from_db()
-    assert kim.role == "supervisor"
+    # The language removed and the name shown change at once; the role waits.
+    assert kim.role == "operator"
     assert kim.languages == ["ko"]
-    [event] = _events("account.updated")
-    assert event.detail["role"] == ["operator", "supervisor"]
+    assert kim.display_name == "Kim"
+    [event] = _events("access.requested")
+    assert event.detail["role"] == "supervisor"
 
 
 def test_admin_cannot_change_its_own_role_or_deactivate_itself(
@@ -108,7 +114,7 @@ def test_admin_cannot_change_its_own_role_or_deactivate_itself(
     assert adam.is_active
 
 
-def test_admin_deactivates_and_reactivates_an_account(
+def test_admin_deactivates_at_once_and_reactivation_waits_for_approval(
     admin: Client, personas: dict[str, Account]
 ) -> None:
     olga = personas["olga"]
@@ -119,30 +125,39 @@ def test_admin_deactivates_and_reactivates_an_account(
     olga.refresh_from_db()
     assert not olga.is_active
     assert olga_client.get("/console/").status_code == 302
-    admin.post(f"/console/accounts/{olga.pk}/reactivate/")
+    response = admin.post(f"/console/accounts/{olga.pk}/reactivate/", follow=True)
+    assert "supervisor or another admin approves it" in response.content.decode()
     olga.refresh_from_db()
-    assert olga.is_active
+    assert not olga.is_active
     assert [e.action for e in AuditEvent.objects.filter(object_ref="olga").order_by("seq")] == [
         "account.deactivated",
-        "account.reactivated",
+        "access.requested",
     ]
 
 
-def test_admin_resets_totp_and_password(admin: Client, personas: dict[str, Account]) -> None:
+def test_admin_asks_for_a_sign_in_reset_and_nothing_changes_yet(
+    admin: Client, personas: dict[str, Account]
+) -> None:
     kim = personas["kim"]
-    admin.post(f"/console/accounts/{kim.pk}/reset-totp/")
+    kim_client = Client()
+    force_verified_login(kim_client, kim)
+    response = admin.post(f"/console/accounts/{kim.pk}/reset-sign-in/")
+    assert re.search(r'<code id="code-half">[^<]+</code>', response.content.decode())
     kim.refresh_from_db()
-    assert kim.totp_secret is None
-    assert not kim.totp_confirmed
-    assert kim.recovery_codes == []
-    response = admin.post(f"/console/accounts/{kim.pk}/reset-password/")
-    match = re.search(r'<code id="initial-password">([^<]+)</code>', response.content.decode())
-    assert match is not None
-    kim.refresh_from_db()
-    assert kim.check_password(match.group(1))
-    assert kim.must_change_password
-    assert _events("account.totp_reset")[0].object_ref == "kim"
-    assert _events("account.password_reset")[0].object_ref == "kim"
+    assert kim.totp_confirmed
+    assert kim.has_usable_password()
+    assert kim_client.get("/console/").status_code == 200
+    assert _events("access.requested")[0].detail["kind"] == "reset_sign_in"
+
+
+def test_no_page_lets_an_admin_set_or_see_a_password(
+    admin: Client, personas: dict[str, Account]
+) -> None:
+    kim = personas["kim"]
+    page = admin.get(f"/console/accounts/{kim.pk}/").content.decode()
+    assert "reset-password" not in page
+    assert 'type="password"' not in page
+    assert admin.post(f"/console/accounts/{kim.pk}/reset-password/").status_code == 404
 
 
 def test_admin_sets_an_account_on_and_off_shift(

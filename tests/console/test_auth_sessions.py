@@ -99,7 +99,7 @@ def test_a_fresh_sign_in_after_sign_out_everywhere_works(personas: dict[str, Acc
 def test_deactivating_an_account_ends_its_sessions(personas: dict[str, Account]) -> None:
     client = Client()
     force_verified_login(client, personas["kim"])
-    domain.set_account_active(by=personas["adam"], account=personas["kim"], active=False)
+    domain.deactivate_account(by=personas["adam"], account=personas["kim"])
     response = client.get(HOME)
     assert response.status_code == 302
     assert response["Location"].startswith(SIGN_IN)

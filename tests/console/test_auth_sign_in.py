@@ -8,7 +8,7 @@ from typing import Any
 
 import pyotp
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from safepassage.accounts import domain
 from safepassage.accounts.models import Account, SignInFailure
@@ -95,7 +95,7 @@ def test_unknown_account_wrong_password_and_deactivated_account_look_the_same(
     personas: dict[str, Account],
 ) -> None:
     admin = personas["adam"]
-    domain.set_account_active(by=admin, account=personas["olga"], active=False)
+    domain.deactivate_account(by=admin, account=personas["olga"])
     unknown = _post_password(Client(), "nobody", "whatever password 1")
     wrong = _post_password(Client(), "kim", "not the password at all")
     inactive = _post_password(Client(), "olga", PERSONA_PASSWORD)
@@ -153,7 +153,10 @@ def test_a_recovery_code_signs_in_once(personas: dict[str, Account]) -> None:
     assert event.detail == {"method": "recovery", "recovery_codes_left": 9}
 
 
-def test_failed_sign_ins_are_throttled_per_account(personas: dict[str, Account]) -> None:
+@override_settings(SAFEPASSAGE_SIGNIN_ACCOUNT_LIMIT=5)
+def test_failed_sign_ins_from_many_addresses_reach_the_account_limit(
+    personas: dict[str, Account],
+) -> None:
     for attempt in range(5):
         response = _post_password(Client(REMOTE_ADDR=f"10.0.0.{attempt}"), "kim", "wrong " * 3)
         assert "not right" in response.content.decode()
@@ -165,6 +168,7 @@ def test_failed_sign_ins_are_throttled_per_account(personas: dict[str, Account])
     sign_in(Client(REMOTE_ADDR="10.0.1.1"), "olga", PERSONA_PASSWORD, totp_code_for("olga"))
 
 
+@override_settings(SAFEPASSAGE_SIGNIN_ACCOUNT_LIMIT=5)
 def test_an_unknown_account_name_is_throttled_like_a_real_one(
     personas: dict[str, Account],
 ) -> None:
@@ -199,14 +203,15 @@ def test_throttle_rows_hold_no_account_name_or_address(personas: dict[str, Accou
     assert all(re.fullmatch(r"[0-9a-f]{64}", key) for key in keys)
 
 
+@override_settings(SAFEPASSAGE_SIGNIN_ACCOUNT_LIMIT=5)
 def test_successful_sign_in_clears_the_account_failures(personas: dict[str, Account]) -> None:
-    for _ in range(4):
-        _post_password(Client(), "kim", "wrong " * 3)
+    for attempt in range(4):
+        _post_password(Client(REMOTE_ADDR=f"10.2.2.{attempt}"), "kim", "wrong " * 3)
     sign_in(Client(), "kim", PERSONA_PASSWORD, totp_code_for("kim"))
-    for _ in range(4):
-        _post_password(Client(REMOTE_ADDR="10.3.3.3"), "kim", "wrong " * 3)
+    for attempt in range(4):
+        _post_password(Client(REMOTE_ADDR=f"10.3.3.{attempt}"), "kim", "wrong " * 3)
     code = totp_code(totp_secret_for("kim"), steps_ahead=1)
-    sign_in(Client(REMOTE_ADDR="10.3.3.4"), "kim", PERSONA_PASSWORD, code)
+    sign_in(Client(REMOTE_ADDR="10.3.3.9"), "kim", PERSONA_PASSWORD, code)
 
 
 @pytest.mark.parametrize(

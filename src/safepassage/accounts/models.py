@@ -105,3 +105,64 @@ class SignInFailure(models.Model):
 
     def __str__(self) -> str:
         return f"sign-in failure at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AccessRequest(models.Model):
+    """A grant of access waiting for (or decided by) a second person (issue 12).
+
+    Creating an account, widening its role or languages, resetting its sign-in (password
+    and second factor) and re-activating it take effect only when someone other than the
+    requester — and other than the account itself — who may approve that grant approves
+    it (``accounts.rules``).  Narrowing access (deactivating, removing a language) needs
+    no second person.
+
+    A new account, or one whose sign-in was reset, is set up by its holder with an
+    enrolment code in two halves: one shown once to the requester, the other once to the
+    approver; each is stored only as a keyed hash.  Neither person alone can enrol.
+    """
+
+    class Kind(models.TextChoices):
+        CREATE = "create", _("New account")
+        GRANT = "grant", _("Role or languages")
+        RESET_SIGN_IN = "reset_sign_in", _("Reset password and two-step sign-in")
+        REACTIVATE = "reactivate", _("Re-activate account")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    # Null for a new account until it is approved (the account does not exist before).
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.PROTECT, related_name="access_requests"
+    )
+    # The account name the request is about (for a new account, the name it will have).
+    username = models.CharField(max_length=64)
+    # What is asked for: {"role", "languages", "display_name"} as applicable.
+    payload = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # Enrolment (new account, reset sign-in): keyed hashes of the two code halves.
+    requester_code_hash = models.CharField(max_length=64, blank=True)
+    approver_code_hash = models.CharField(max_length=64, blank=True)
+    enrolment_expires_at = models.DateTimeField(null=True, blank=True)
+    enrolled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"access request {self.pk} ({self.kind}, {self.status})"
+
+    @property
+    def role_label(self) -> str:
+        """The role asked for (or the account's, if the request names none), translated."""
+        role = self.payload.get("role") or (self.account.role if self.account else "")
+        return str(Role(role).label) if role in Role.values else ""

@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 CODE_COUNT = 10
-_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _GROUP = 5
 _HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
@@ -26,14 +26,14 @@ def normalise(code: str) -> str:
 def looks_like_recovery_code(code: str) -> bool:
     """Whether ``code`` has the shape of a recovery code (so no hash work is wasted)."""
     cleaned = normalise(code)
-    return len(cleaned) == 2 * _GROUP and all(ch in _ALPHABET for ch in cleaned)
+    return len(cleaned) == 2 * _GROUP and all(ch in ALPHABET for ch in cleaned)
 
 
 def new_codes() -> list[str]:
     """Ten fresh codes, formatted for display."""
     codes = []
     for _ in range(CODE_COUNT):
-        raw = "".join(secrets.choice(_ALPHABET) for _ in range(2 * _GROUP))
+        raw = "".join(secrets.choice(ALPHABET) for _ in range(2 * _GROUP))
         codes.append(f"{raw[:_GROUP]}-{raw[_GROUP:]}")
     return codes
 

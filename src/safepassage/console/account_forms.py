@@ -1,4 +1,5 @@
-"""Forms for signing in, the person's own security settings and admin account management."""
+"""Forms for signing in, enrolling, the person's own security settings and admin account
+management."""
 
 from __future__ import annotations
 
@@ -90,6 +91,70 @@ class ChangePasswordForm(forms.Form):
         strip=False,
         max_length=256,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new_password") and data.get("new_password") != data.get("repeat_password"):
+            self.add_error("repeat_password", _("The two new passwords are not the same."))
+        return data
+
+
+class EnrolmentCodeForm(forms.Form):
+    """Enrolling, step one: the account name and the two halves of the enrolment code."""
+
+    username = forms.CharField(
+        label=_("Account name"),
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "username",
+                "autofocus": True,
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+    )
+    first_half = forms.CharField(
+        label=_("First half of the enrolment code"),
+        help_text=_("From the person who asked for your account."),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+    second_half = forms.CharField(
+        label=_("Second half of the enrolment code"),
+        help_text=_("From the person who approved it."),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+
+class EnrolForm(forms.Form):
+    """Enrolling, step two: the holder's own password (twice) and a code from the app."""
+
+    new_password = forms.CharField(
+        label=_("Choose your password"),
+        strip=False,
+        max_length=256,
+        help_text=_("At least 12 characters. A few unrelated words work well."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    repeat_password = forms.CharField(
+        label=_("Your password again"),
+        strip=False,
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    code = forms.CharField(
+        label=_("Six-digit code"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
     )
 
     def clean(self) -> dict[str, Any]:

@@ -22,6 +22,7 @@ _OWN_BEFORE: list[tuple[str, str | Promise]] = [
 ]
 _OWN_AFTER: list[tuple[str, str | Promise]] = [
     ("console:accounts", _("Accounts")),
+    ("console:access-requests", _("Access requests")),
     ("console:audit", _("Audit log")),
 ]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 
 from safepassage.console.navigation import EXTRA_URL_MODULES
-from safepassage.console.views import accounts, audit, auth, home
+from safepassage.console.views import accounts, audit, auth, enrolment, home
 
 app_name = "console"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -14,7 +14,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Signing in and out.
     path("sign-in/", auth.sign_in, name="sign-in"),
     path("sign-in/code/", auth.sign_in_code, name="sign-in-code"),
-    path("sign-in/enrol/", auth.enrol, name="enrol"),
+    # A new or reset account: the enrolment code, then own password and authenticator app.
+    path("sign-in/enrolment-code/", enrolment.enrol_code, name="enrol-code"),
+    path("sign-in/enrol/", enrolment.enrol, name="enrol"),
     path("sign-out/", auth.sign_out, name="sign-out"),
     path("language/", auth.switch_language, name="language"),
     # The signed-in person's own security settings.
@@ -35,6 +37,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
         )
         for operation in accounts.ACCOUNT_OPERATIONS
     ],
+    # Supervisor and admin: grants of access waiting for a second person (issue 12).
+    path("accounts/requests/", accounts.request_list, name="access-requests"),
+    path(
+        "accounts/requests/<int:request_id>/approve/",
+        accounts.request_approve,
+        name="access-request-approve",
+    ),
+    path(
+        "accounts/requests/<int:request_id>/refuse/",
+        accounts.request_refuse,
+        name="access-request-refuse",
+    ),
     # Supervisor and admin: the audit log.
     path("audit/", audit.audit_log, name="audit"),
     path("audit/verify/", audit.audit_verify, name="audit-verify"),

@@ -61,7 +61,15 @@ PATH = [CaseState.ENGAGED, CaseState.VERIFIED, CaseState.PLANNING, CaseState.SUR
 
 
 def create_accounts() -> list[DemoLogin]:
-    """Create one account per role with a random password and an enrolled TOTP secret."""
+    """Create one account per role with a random password and an enrolled TOTP secret.
+
+    Deliberately NOT through the two-person rule (``accounts.domain.approvals``): the demo
+    starts from an empty database, where no second person exists yet to approve anything,
+    and its logins must be printed so someone can try the console.  This writes accounts
+    straight into the database, as only the loader of a throw-away demo may; production
+    accounts are requested by one admin and approved by a second person, and their
+    holders choose their own passwords with an enrolment code.
+    """
     keyring = get_keyring()
     logins = []
     for username, role, languages in DEMO_ACCOUNTS:

@@ -1,15 +1,22 @@
-"""The accounts service layer: sign-in steps, self-service and admin account management.
+"""The accounts service layer: sign-in steps, enrolment, self-service, and account
+management under the two-person rule.
 
 Views call these functions; none of them saves an ``Account`` directly.
 """
 
 from safepassage.accounts.domain.admin import (
-    create_account,
-    reset_password,
-    reset_totp,
-    set_account_active,
+    deactivate_account,
     set_on_shift,
     update_account,
+)
+from safepassage.accounts.domain.approvals import (
+    approve_request,
+    pending_for,
+    refuse_request,
+    request_grant,
+    request_new_account,
+    request_reactivation,
+    request_sign_in_reset,
 )
 from safepassage.accounts.domain.errors import AccountError
 from safepassage.accounts.domain.signin import (
@@ -27,18 +34,22 @@ from safepassage.accounts.domain.signin import (
 
 __all__ = [
     "AccountError",
+    "approve_request",
     "begin_totp_enrolment",
     "change_password",
     "check_password_step",
     "check_second_factor",
     "confirm_totp_enrolment",
-    "create_account",
+    "deactivate_account",
+    "pending_for",
     "record_sign_in",
     "record_sign_in_failure_event",
+    "refuse_request",
     "regenerate_recovery_codes",
-    "reset_password",
-    "reset_totp",
-    "set_account_active",
+    "request_grant",
+    "request_new_account",
+    "request_reactivation",
+    "request_sign_in_reset",
     "set_console_language",
     "set_on_shift",
     "sign_out_everywhere",

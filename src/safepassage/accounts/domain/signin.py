@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
@@ -199,10 +197,3 @@ def set_console_language(*, account: Account, language: str) -> None:
     """Remember the console language the person chose (no audit: not a security fact)."""
     account.console_language = language
     account.save(update_fields=["console_language"])
-
-
-def new_initial_password() -> str:
-    """A random password an admin hands over once: five groups of four letters/digits."""
-    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
-    raw = "".join(secrets.choice(alphabet) for _ in range(20))
-    return "-".join(raw[i : i + 4] for i in range(0, 20, 4))

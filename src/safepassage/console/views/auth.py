@@ -1,5 +1,5 @@
-"""Signing in (password, then TOTP or a recovery code), enrolment, signing out, and the
-person's own security settings.
+"""Signing in (password, then TOTP or a recovery code), signing out, and the person's own
+security settings (enrolling with a code is in ``enrolment``).
 
 Nothing on these pages says whether an account name exists: an unknown name, a wrong
 password and an inactive account get the same message after the same work.
@@ -14,10 +14,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safepassage.accounts import domain, throttle, totp
-from safepassage.accounts.domain.signin import METHOD_RECOVERY, normalise_username
+from safepassage.accounts import domain
+from safepassage.accounts.domain import signin_flow
+from safepassage.accounts.domain.signin import METHOD_RECOVERY
 from safepassage.accounts.models import Account, Role
 from safepassage.accounts.sessions import (
     clear_pending,
@@ -25,7 +27,6 @@ from safepassage.accounts.sessions import (
     pending_account_id,
     start_pending,
 )
-from safepassage.audit.chain import record_event
 from safepassage.console.access import console_public, console_view, current_account
 from safepassage.console.account_forms import (
     ChangePasswordForm,
@@ -58,8 +59,16 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return reverse("console:home")
 
 
-def _throttled_message() -> str:
-    return _("Too many attempts. Wait fifteen minutes, then try again.")
+def throttled_message(wait_seconds: int) -> str:
+    """What a throttled person is told: roughly how long to wait."""
+    if wait_seconds < 60:
+        return _("Too many attempts. Wait a minute, then try again.")
+    minutes = (wait_seconds + 59) // 60
+    return ngettext(
+        "Too many attempts. Wait %(n)d minute, then try again.",
+        "Too many attempts. Wait %(n)d minutes, then try again.",
+        minutes,
+    ) % {"n": minutes}
 
 
 def _pending_account(request: HttpRequest) -> Account | None:
@@ -78,14 +87,13 @@ def _restart(request: HttpRequest, message: str) -> HttpResponse:
     return HttpResponseRedirect(reverse("console:sign-in"))
 
 
-def _complete_sign_in(request: HttpRequest, account: Account, *, method: str) -> str:
+def complete_sign_in(request: HttpRequest, account: Account, *, method: str) -> str:
     """Turn the half-signed-in session into a verified one; return where to go next."""
     next_path = _safe_next(request, request.session.get(_NEXT))
     login(request, account, backend="django.contrib.auth.backends.ModelBackend")
     mark_verified(request.session, account)
     request.session.pop(_NEXT, None)
-    throttle.clear_account_failures(account.username)
-    domain.record_sign_in(account=account, method=method)
+    signin_flow.do_complete_sign_in(account=account, method=method)
     if method == METHOD_RECOVERY:
         left = len(account.recovery_codes)
         level = "warning" if left <= _FEW_CODES_LEFT else "info"
@@ -95,13 +103,6 @@ def _complete_sign_in(request: HttpRequest, account: Account, *, method: str) ->
             level=level,
         )
     return next_path
-
-
-def _count_failure(request: HttpRequest, username: str, *, step: str) -> None:
-    throttle.record_sign_in_failure(username=username, address=client_address(request))
-    existing = Account.objects.filter(username=normalise_username(username)).first()
-    if existing is not None:
-        domain.record_sign_in_failure_event(account=existing, step=step)
 
 
 @console_public
@@ -116,26 +117,29 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.session.pop(IDLE_SIGNED_OUT, False):
         notice = _("You were signed out after a period without activity. Please sign in again.")
     if request.method == "POST" and form.is_valid():
-        username = form.cleaned_data["username"]
-        address = client_address(request)
-        if throttle.is_throttled(username=username, address=address):
-            error = _throttled_message()
+        result = signin_flow.do_password_step(
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+            address=client_address(request),
+        )
+        if result.throttled:
+            error = throttled_message(result.wait_seconds)
+        elif result.account is None:
+            error = _("The account name or the password is not right.")
         else:
-            account = domain.check_password_step(
-                username=username, password=form.cleaned_data["password"]
+            account = result.account
+            # A new session key for the half-signed-in state (no fixation).
+            request.session.cycle_key()
+            start_pending(request.session, account)
+            request.session[_NEXT] = _safe_next(
+                request, request.POST.get("next") or request.GET.get("next")
             )
-            if account is None:
-                _count_failure(request, username, step="password")
-                error = _("The account name or the password is not right.")
-            else:
-                # A new session key for the half-signed-in state (no fixation).
-                request.session.cycle_key()
-                start_pending(request.session, account)
-                request.session[_NEXT] = _safe_next(
-                    request, request.POST.get("next") or request.GET.get("next")
-                )
-                target = "console:sign-in-code" if account.totp_confirmed else "console:enrol"
-                return HttpResponseRedirect(reverse(target))
+            if not account.totp_confirmed:
+                # Only an account made before enrolment codes can get here (a new or
+                # reset account has no usable password): it needs a code, not just this.
+                flash(request, _("Set up your account with your enrolment code."), level="warning")
+                return HttpResponseRedirect(reverse("console:enrol-code"))
+            return HttpResponseRedirect(reverse("console:sign-in-code"))
         # Never send the password back into the page.
         form = SignInForm(initial={"username": form.cleaned_data.get("username", "")})
     elif request.method == "POST":
@@ -160,68 +164,26 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     if account is None:
         return _restart(request, _("Your sign-in took too long. Please start again."))
     if not account.totp_confirmed:
-        return HttpResponseRedirect(reverse("console:enrol"))
+        return HttpResponseRedirect(reverse("console:enrol-code"))
     form = CodeForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        address = client_address(request)
-        if throttle.is_throttled(username=account.username, address=address):
-            return _restart(request, _throttled_message())
-        method = domain.check_second_factor(account=account, code=form.cleaned_data["code"])
-        if method is None:
-            _count_failure(request, account.username, step="code")
+        result = signin_flow.do_second_factor_step(
+            account=account,
+            code=form.cleaned_data["code"],
+            address=client_address(request),
+        )
+        if result.throttled:
+            return _restart(request, throttled_message(result.wait_seconds))
+        if result.method is None:
             error = _(
                 "That code is not right. Check that your phone's clock is correct, "
                 "or use one of your recovery codes."
             )
             form = CodeForm()
         else:
-            return HttpResponseRedirect(_complete_sign_in(request, account, method=method))
+            return HttpResponseRedirect(complete_sign_in(request, account, method=result.method))
     return render(request, "console/auth/sign_in_code.html", {"form": form, "error": error})
-
-
-@console_public
-@require_http_methods(["GET", "POST"])
-def enrol(request: HttpRequest) -> HttpResponse:
-    """First sign-in (or after a TOTP reset): add the console to an authenticator app.
-
-    On success the recovery codes are shown in this response, once; they are never
-    stored in the clear and cannot be shown again.
-    """
-    account = _pending_account(request)
-    if account is None:
-        return _restart(request, _("Your sign-in took too long. Please start again."))
-    if account.totp_confirmed:
-        return HttpResponseRedirect(reverse("console:sign-in-code"))
-    form = TotpCodeForm(request.POST or None)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        if throttle.is_throttled(username=account.username, address=client_address(request)):
-            return _restart(request, _throttled_message())
-        codes = domain.confirm_totp_enrolment(account=account, code=form.cleaned_data["code"])
-        if codes is None:
-            _count_failure(request, account.username, step="enrolment")
-            error = _("That code is not right. Scan the code again and enter the newest code.")
-            form = TotpCodeForm()
-        else:
-            next_path = _complete_sign_in(request, account, method="totp")
-            return render(
-                request,
-                "console/auth/recovery_codes.html",
-                {"codes": codes, "next": next_path, "first_time": True},
-            )
-    secret = domain.begin_totp_enrolment(account=account)
-    uri = totp.provisioning_uri(account, secret)
-    return render(
-        request,
-        "console/auth/enrol.html",
-        {
-            "form": form,
-            "error": error,
-            "qr": totp.qr_code_data_uri(uri),
-            "secret": totp.group_secret(secret),
-        },
-    )
 
 
 @console_public
@@ -230,12 +192,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     """End this session (POST only, so a link or image cannot sign anyone out)."""
     account = current_account(request)
     if account is not None:
-        record_event(
-            "account.signed_out",
-            actor=account,
-            object_type="account",
-            object_ref=account.username,
-        )
+        signin_flow.do_sign_out(account=account)
     logout(request)
     flash(request, _("You have signed out."), level="success")
     return HttpResponseRedirect(reverse("console:sign-in"))
