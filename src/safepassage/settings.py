@@ -42,6 +42,11 @@ SAFEPASSAGE_PUBLIC_KEY_FILE = env_path("SAFEPASSAGE_PUBLIC_KEY_FILE")
 SAFEPASSAGE_KEY_PASSPHRASE_ENV = env_str(
     "SAFEPASSAGE_KEY_PASSPHRASE_ENV", "SAFEPASSAGE_KEY_PASSPHRASE"
 )
+# Audit heads: signed by the worker every SIGN_EVERY seconds, appended to the witness
+# file outside the database and optionally logged to syslog (safepassage.audit.signing).
+SAFEPASSAGE_AUDIT_WITNESS_FILE = _env_path("SAFEPASSAGE_AUDIT_WITNESS_FILE")
+SAFEPASSAGE_AUDIT_SYSLOG = _env_bool("SAFEPASSAGE_AUDIT_SYSLOG")
+SAFEPASSAGE_AUDIT_SIGN_EVERY = float(os.environ.get("SAFEPASSAGE_AUDIT_SIGN_EVERY", "3600"))
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from safepassage.cli import audit as audit_cli
 from safepassage.cli.errors import CliError
 from safepassage.env import env_int, env_str
 
@@ -41,9 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     show = keys_sub.add_parser("show-public", help="write the public key file for the intake tier")
     show.add_argument("--output", help="file to write (default: standard output)")
 
-    audit = sub.add_parser("audit", help="audit log tools")
-    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
-    audit_sub.add_parser("verify", help="verify the hash chain; report the first broken link")
+    audit_cli.add_parser(sub)
 
     sub.add_parser("check", help="deployment self-check")
 
@@ -69,9 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return keys_cli.run(args)
         if args.command == "audit":
-            from safepassage.cli.checks import audit_verify
-
-            return audit_verify()
+            return audit_cli.run(args)
         if args.command == "check":
             from safepassage.cli.checks import self_check
 

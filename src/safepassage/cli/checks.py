@@ -1,4 +1,4 @@
-"""``safepassage check`` and ``safepassage audit verify``."""
+"""``safepassage check``."""
 
 from __future__ import annotations
 
@@ -11,17 +11,6 @@ from safepassage.cli.setup import (
     unlock_keys,
 )
 from safepassage.env import env_str
-
-
-def audit_verify() -> int:
-    """Verify the audit chain; exit 1 and name the first broken event if it is broken."""
-    setup_django()
-    check_database()
-    from safepassage.audit.chain import verify_chain
-
-    report = verify_chain()
-    print(report.describe())
-    return 0 if report.ok else 1
 
 
 def self_check() -> int:

@@ -5,7 +5,7 @@ single row per submission (half the writes under a flood), and the worker drains
 in arrival order.  Everything else (outbound sends with retries, periodic jobs) runs
 through Django's tasks API on the database backend, in a second thread of the same
 process.  django-tasks has no scheduler, so a third, small thread enqueues the periodic
-jobs (today: folding the analytics counters) on a timer.
+jobs (folding the analytics counters; signing the audit chain's head) on a timer.
 """
 
 from __future__ import annotations
@@ -15,13 +15,15 @@ import threading
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import close_old_connections, connections, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
-from django_tasks.base import TaskResultStatus
+from django_tasks.base import Task, TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from safepassage.analytics.tasks import squash_counters_task
+from safepassage.audit.tasks import sign_audit_head_task
 from safepassage.db.locks import lock_for_transaction
 from safepassage.worker.envelopes import process_pending
 
@@ -30,14 +32,16 @@ IDLE_INTERVAL = 0.5
 # Counter rows are folded every five minutes: often enough that the dashboard's sums
 # read few unsquashed rows, rarely enough to cost nothing measurable.
 SQUASH_EVERY = 300.0
+# Seconds from start-up to the first signature of the audit chain's head.
+FIRST_SIGNATURE_AFTER = 30.0
 # A squash "running" for longer than this died with its worker; enqueue a new one.
 _STALE_RUN = timedelta(hours=1)
 # An arbitrary constant naming the "enqueueing periodic jobs" lock (PostgreSQL).
 _SCHEDULE_LOCK = 0x5350_5343
 
 
-def enqueue_squash_if_idle() -> bool:
-    """Enqueue ``squash_counters_task`` unless one is already waiting or running.
+def enqueue_if_idle(task: Task[[], int]) -> bool:
+    """Enqueue ``task`` unless one is already waiting or running.
 
     Returns whether one was enqueued.  Several workers may call this at once: on
     PostgreSQL a transaction-scoped advisory lock serialises the check and the insert;
@@ -49,18 +53,23 @@ def enqueue_squash_if_idle() -> bool:
         lock_for_transaction(_SCHEDULE_LOCK)
         pending = (
             DBTaskResult.objects.filter(
-                task_path=squash_counters_task.module_path, status=TaskResultStatus.READY
+                task_path=task.module_path, status=TaskResultStatus.READY
             ).exists()
             or DBTaskResult.objects.filter(
-                task_path=squash_counters_task.module_path,
+                task_path=task.module_path,
                 status=TaskResultStatus.RUNNING,
                 started_at__gt=timezone.now() - _STALE_RUN,
             ).exists()
         )
         if pending:
             return False
-        squash_counters_task.enqueue()
+        task.enqueue()
     return True
+
+
+def enqueue_squash_if_idle() -> bool:
+    """Enqueue ``squash_counters_task`` unless one is already waiting or running."""
+    return enqueue_if_idle(squash_counters_task)
 
 
 class WorkerRunner:
@@ -68,10 +77,17 @@ class WorkerRunner:
     timer until ``stop()``."""
 
     def __init__(
-        self, *, interval: float = IDLE_INTERVAL, squash_every: float = SQUASH_EVERY
+        self,
+        *,
+        interval: float = IDLE_INTERVAL,
+        squash_every: float = SQUASH_EVERY,
+        sign_every: float | None = None,
     ) -> None:
         self.interval = interval
         self.squash_every = squash_every
+        self.sign_every = (
+            sign_every if sign_every is not None else float(settings.SAFEPASSAGE_AUDIT_SIGN_EVERY)
+        )
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._task_worker: object | None = None
@@ -120,13 +136,23 @@ class WorkerRunner:
 
     def _periodic_loop(self) -> None:
         # The first squash runs at start-up: it folds whatever piled up while stopped.
+        # The first head signature follows half a minute later (sooner if the interval is
+        # shorter), once start-up work has settled, pinning the chain as the worker found it.
+        jobs = [(squash_counters_task, self.squash_every), (sign_audit_head_task, self.sign_every)]
+        start = time.monotonic()
+        due = [start, start + min(self.sign_every, FIRST_SIGNATURE_AFTER)]
         while not self._stop.is_set():
             close_old_connections()
-            try:
-                enqueue_squash_if_idle()
-            except Exception:
-                logger.exception("periodic job error")
-            self._stop.wait(self.squash_every)
+            now = time.monotonic()
+            for index, (task, every) in enumerate(jobs):
+                if now < due[index]:
+                    continue
+                due[index] = now + every
+                try:
+                    enqueue_if_idle(task)
+                except Exception:
+                    logger.exception("periodic job error")
+            self._stop.wait(max(0.01, min(due) - time.monotonic()))
         connections.close_all()
 
     def start(self) -> None:
