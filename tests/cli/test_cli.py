@@ -75,6 +75,34 @@ def test_keys_init_writes_a_private_file_and_a_public_file(deployment: dict[str,
     assert "secret" not in public_file.read_text().lower().replace("secret_key", "")
 
 
+def test_a_fresh_sqlite_database_and_its_journal_are_owner_only(
+    deployment: dict[str, str],
+) -> None:
+    database = Path(deployment["DATABASE_URL"].removeprefix("sqlite:///"))
+    # `manage migrate` created it on a fresh path (the deployment fixture).
+    assert database.stat().st_mode & 0o777 == 0o600
+    # The -wal and -shm files exist while a connection is open: look at them then.
+    script = (
+        "import os; from django.db import connection;"
+        "from safepassage.audit.chain import record_event;"
+        "record_event('check.modes');"
+        f"print(*(oct(os.stat('{database}' + s).st_mode & 0o777) for s in ('-wal', '-shm')))"
+    )
+    result = run_cli("manage", "shell", "-c", script, env=deployment)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["0o600", "0o600"]
+
+
+def test_a_world_readable_database_is_tightened_on_start(
+    deployment: dict[str, str], tmp_path: Path
+) -> None:
+    database = Path(deployment["DATABASE_URL"].removeprefix("sqlite:///"))
+    database.chmod(0o644)
+    result = run_cli("audit", "verify", env=deployment)
+    assert result.returncode == 0, result.stderr
+    assert database.stat().st_mode & 0o777 == 0o600
+
+
 def test_keys_init_refuses_to_overwrite(deployment: dict[str, str]) -> None:
     result = run_cli("keys", "init", env=deployment)
     assert_one_line_error(result, "exists")
@@ -137,6 +165,7 @@ def test_production_refuses_to_start_without_a_secret_key(deployment: dict[str, 
 def test_intake_refuses_a_secret_key_file(deployment: dict[str, str]) -> None:
     env = {**deployment, "SAFEPASSAGE_PUBLIC_KEY_FILE": deployment["SAFEPASSAGE_KEY_FILE"]}
     env.pop("SAFEPASSAGE_KEY_FILE")
+    env.pop("SAFEPASSAGE_KEY_PASSPHRASE")
     result = run_cli("serve", "--role", "intake", "--port", "1", env=env)
     assert_one_line_error(result, "public key file only")
 
@@ -152,6 +181,25 @@ def test_intake_refuses_to_start_when_the_key_file_is_configured(
     }
     result = run_cli("serve", "--role", "intake", "--port", "1", env=env)
     assert_one_line_error(result, "SAFEPASSAGE_KEY_FILE")
+
+
+def test_intake_refuses_to_start_when_given_the_passphrase(deployment: dict[str, str]) -> None:
+    # The key file is elsewhere (not configured), but the passphrase that opens it is here.
+    env = {
+        **deployment,
+        "SAFEPASSAGE_PUBLIC_KEY_FILE": str(
+            Path(deployment["SAFEPASSAGE_KEY_FILE"]).with_name("public.json")
+        ),
+    }
+    env.pop("SAFEPASSAGE_KEY_FILE")
+    result = run_cli("serve", "--role", "intake", "--port", "1", env=env)
+    assert_one_line_error(result, "must not be given the key passphrase (SAFEPASSAGE_KEY_")
+    assert PASSPHRASE not in result.stderr
+    # Under another variable name too, when the deployment renames it.
+    env = {k: v for k, v in env.items() if k != "SAFEPASSAGE_KEY_PASSPHRASE"}
+    env |= {"SAFEPASSAGE_KEY_PASSPHRASE_ENV": "KEYS_PASS", "KEYS_PASS": PASSPHRASE}
+    result = run_cli("serve", "--role", "intake", "--port", "1", env=env)
+    assert_one_line_error(result, "(KEYS_PASS)")
 
 
 def _free_port() -> int:
@@ -252,3 +300,40 @@ def test_check_names_a_malformed_flood_setting(deployment: dict[str, str]) -> No
     assert "Traceback" not in result.stderr
     fine = run_cli("check", env=deployment)
     assert "[ok] flood settings valid" in fine.stdout
+
+
+def test_the_demo_creates_its_files_owner_only(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "SAFEPASSAGE_LOG_LEVEL": "WARNING"}
+    process = subprocess.Popen(  # noqa: S603 - our own CLI
+        [sys.executable, "-m", "safepassage", "demo", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    demo = tmp_path / "var" / "demo"
+    try:
+        assert process.stdout is not None
+        deadline = time.monotonic() + 300
+        for line in process.stdout:
+            if "Ctrl-C stops the demo" in line or time.monotonic() > deadline:
+                break
+        assert process.poll() is None, "the demo exited early"
+        # A request makes the server open the database, so -wal and -shm exist.
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/en/", timeout=30)
+        names = [
+            "safepassage.sqlite3",
+            "safepassage.sqlite3-wal",
+            "safepassage.sqlite3-shm",
+            "keys.json",
+            "passphrase",
+            "django-secret-key",
+            "logins.txt",
+        ]
+        modes = {name: oct((demo / name).stat().st_mode & 0o777) for name in names}
+        assert modes == dict.fromkeys(names, "0o600")
+    finally:
+        process.terminate()
+        process.wait(30)

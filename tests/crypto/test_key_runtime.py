@@ -75,6 +75,20 @@ def test_intake_refuses_a_configured_secret_key_file(
         runtime.get_public_keyring()
 
 
+def test_intake_refuses_the_key_passphrase(
+    role_settings: SettingsWrapper,
+    keyfile: KeyFile,
+    public_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    role_settings.SAFEPASSAGE_ROLE = "intake"
+    role_settings.SAFEPASSAGE_PUBLIC_KEY_FILE = public_path
+    monkeypatch.setenv(PASSPHRASE_ENV, keyfile.passphrase)
+    with pytest.raises(IntakeGivenSecretKey, match=PASSPHRASE_ENV) as error:
+        runtime.get_public_keyring()
+    assert keyfile.passphrase not in str(error.value)
+
+
 def test_intake_without_a_public_key_file(role_settings: SettingsWrapper) -> None:
     role_settings.SAFEPASSAGE_ROLE = "intake"
     with pytest.raises(KeyFileError, match="SAFEPASSAGE_PUBLIC_KEY_FILE"):

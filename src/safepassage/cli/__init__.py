@@ -15,6 +15,8 @@ from safepassage.cli import audit as audit_cli
 from safepassage.cli.errors import CliError
 from safepassage.env import env_int, env_str
 
+OWNER_ONLY_UMASK = 0o077
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -53,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``safepassage`` command; returns the process exit code."""
+    # Everything this process creates (SQLite files and their -wal/-shm, key files,
+    # the witness file, demo secrets) is its owner's alone; files meant to be shared,
+    # like the intake's public key file, are given their mode explicitly.
+    os.umask(OWNER_ONLY_UMASK)
     args = _parser().parse_args(argv)
     try:
         if args.command == "demo":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -20,6 +21,24 @@ def setup_django(role: str | None = None) -> None:
         django.setup()
     except RuntimeError as error:  # our settings raise RuntimeError on bad configuration
         raise CliError(str(error)) from None
+    _tighten_sqlite_files()
+
+
+def _tighten_sqlite_files() -> None:
+    """Make an existing SQLite database and its -wal/-shm owner-only.
+
+    New files are created so by the CLI's umask; this fixes files an older version
+    created world-readable.  Files owned by someone else are left to their owner.
+    """
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    database = Path(str(connection.settings_dict["NAME"]))
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o600)
 
 
 def describe_database() -> str:

@@ -55,10 +55,21 @@ def _setting_path(name: str) -> Path | None:
     return Path(value) if value else None
 
 
+def _passphrase_variable() -> str:
+    return str(getattr(settings, "SAFEPASSAGE_KEY_PASSPHRASE_ENV", DEFAULT_PASSPHRASE_ENV))
+
+
 def _intake_public_key_file() -> Path:
     if _setting_path("SAFEPASSAGE_KEY_FILE") is not None:
         raise IntakeGivenSecretKey(
             "the intake tier must not be configured with SAFEPASSAGE_KEY_FILE"
+        )
+    # The passphrase alone is half the secret key: a seized intake must not hold it,
+    # even if the key file itself is elsewhere.
+    variable = _passphrase_variable()
+    if os.environ.get(variable):
+        raise IntakeGivenSecretKey(
+            f"the intake tier must not be given the key passphrase ({variable})"
         )
     path = _setting_path("SAFEPASSAGE_PUBLIC_KEY_FILE")
     if path is None:
@@ -77,7 +88,7 @@ def _load_keyring_locked() -> Keyring:
         path = _setting_path("SAFEPASSAGE_KEY_FILE")
         if path is None:
             raise SecretKeyUnavailable("no key file is configured (SAFEPASSAGE_KEY_FILE)")
-        variable = str(getattr(settings, "SAFEPASSAGE_KEY_PASSPHRASE_ENV", DEFAULT_PASSPHRASE_ENV))
+        variable = _passphrase_variable()
         passphrase = os.environ.get(variable, "")
         if not passphrase:
             raise SecretKeyUnavailable(
