@@ -49,7 +49,7 @@ def _approved(personas: dict[str, Account]) -> BureauExport:
     return approve_bureau_export(export, by=personas["sofia"])
 
 
-def test_batch_carries_identity_movements_and_the_wish(
+def test_batch_carries_identity_and_movements_but_never_the_wish(
     record: CapturedPerson, personas: dict[str, Account]
 ) -> None:
     export = prepare_bureau_export(by=personas["roman"])
@@ -67,10 +67,10 @@ def test_batch_carries_identity_movements_and_the_wish(
         "prisoner_number": "0173",
         "hospital": "",
     }
-    assert entry["repatriation_wish"] == {
-        "wish": "not_exchanged",
-        "stated_on": days_ago(10).isoformat(),
-    }
+    # His wish about repatriation never travels towards the power of origin.
+    assert "repatriation_wish" not in entry
+    assert "not_exchanged" not in open_bureau_export(export).decode()
+    assert document["version"] == 2
     # Movements go to the bureau; food and other welfare notes stay in the programme.
     assert [event["kind"] for event in entry["events"]] == ["arrival"]
     assert "Трёхразовое" not in open_bureau_export(export).decode()
@@ -88,7 +88,7 @@ def test_export_verifies_with_the_public_key_and_tampering_does_not(
     public = verify_key_pem(programme_verify_key())
     assert verify_bureau_export(data, signature, public)
     assert verify_bureau_export(data, signature, bytes(installed_keys.signing_key.verify_key))
-    tampered = data.replace(b"not_exchanged", b"return_in_exchange")
+    tampered = data.replace(b"0173", b"0174")  # his prisoner number
     assert tampered != data
     assert not verify_bureau_export(tampered, signature, public)
     assert not verify_bureau_export(data + b" ", signature, public)
@@ -152,7 +152,11 @@ def test_approval_marks_everything_sent_and_only_changes_are_due_again(
     (entry,) = json.loads(open_bureau_export(second))["records"]
     assert [event["kind"] for event in entry["events"]] == ["transfer"]
     assert entry["internment"]["camp"] == "Табір № 4"
-    assert entry["repatriation_wish"]["wish"] == "not_exchanged"  # travels with every record
+    assert "repatriation_wish" not in entry
+    # A new wish alone does not make him due: a batch cut for it would tell that it changed.
+    approve_bureau_export(second, by=personas["sofia"])
+    record_wish(record, by=roman, wish="join_defence", stated_on=days_ago(1))
+    assert records_due_for_transmission() == []
 
 
 def test_a_rejected_batch_leaves_everything_due(

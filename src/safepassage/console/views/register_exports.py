@@ -32,7 +32,7 @@ from safepassage.register.domain import (
 from safepassage.register.domain.records import ART17_FIELDS, FIELD_LABELS, missing_art17_fields
 from safepassage.register.models import BureauExport
 from safepassage.register.rules import get_export_for
-from safepassage.register.states import Health, WelfareKind, Wish
+from safepassage.register.states import Health, WelfareKind
 
 VERIFY_KEY_FILENAME = "safepassage-signing-key.pem"
 
@@ -93,7 +93,6 @@ def _review_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
     """The batch's records as table rows for the reviewer (labels translated)."""
     rows = []
     for entry in document.get("records", []):
-        wish = entry.get("repatriation_wish") or {}
         health = entry.get("health", "")
         rows.append(
             {
@@ -101,8 +100,6 @@ def _review_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
                 "identity": entry.get("identity", {}),
                 "internment": entry.get("internment", {}),
                 "health": Health(health).label if health in Health.values else health,
-                "wish": Wish(wish["wish"]).label if wish.get("wish") in Wish.values else "",
-                "wish_date": wish.get("stated_on", ""),
                 "events": [
                     {**event, "kind": _kind_label(event.get("kind", ""))}
                     for event in entry.get("events", [])

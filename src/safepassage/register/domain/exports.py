@@ -2,10 +2,13 @@
 
 A registrar cuts a batch of everything the bureau has not yet been told: each record
 whose bureau revision is ahead of the one last approved, with its untransmitted
-movements and its current wish about repatriation.  Records whose Art. 17 identity is
-incomplete are held back (and named) until it is.  A supervisor reviews the exact
-JSON and approves it, which signs it with the programme's Ed25519 key and marks what it
-carried as transmitted; or rejects it, and everything stays due.
+movements.  Records whose Art. 17 identity is incomplete are held back (and named)
+until it is.  The wish about repatriation never travels: the bureau passes what it
+learns on towards the power of origin, and "not to be exchanged" or "join the defence"
+must never go that way; it stays in the programme's own register and statistics.
+A supervisor reviews the exact JSON and approves it, which signs it with the
+programme's Ed25519 key and marks what it carried as transmitted; or rejects it, and
+everything stays due.
 """
 
 from __future__ import annotations
@@ -29,7 +32,6 @@ from safepassage.register.domain.records import (
     missing_art17_fields,
 )
 from safepassage.register.domain.signing import sign_bureau_export
-from safepassage.register.domain.wishes import current_wish
 from safepassage.register.models import BureauExport, CapturedPerson, WelfareEvent
 from safepassage.register.states import TRANSMITTED_KINDS, ExportStatus
 
@@ -37,7 +39,8 @@ if TYPE_CHECKING:
     from safepassage.accounts.models import Account
 
 EXPORT_FORMAT = "safepassage-bureau-export"
-EXPORT_VERSION = 1
+# Version 2: the wish about repatriation is no longer carried (least disclosure).
+EXPORT_VERSION = 2
 
 
 def records_due_for_transmission() -> list[CapturedPerson]:
@@ -58,7 +61,6 @@ def _untransmitted_events(record: CapturedPerson) -> list[WelfareEvent]:
 
 
 def _record_entry(record: CapturedPerson, events: list[WelfareEvent]) -> dict[str, Any]:
-    wish_row = record.wishes.order_by("-stated_on", "-id").first()
     event_entries = []
     for event in events:
         details = open_json(event.details)
@@ -82,11 +84,6 @@ def _record_entry(record: CapturedPerson, events: list[WelfareEvent]) -> dict[st
             "hospital": open_value(record.hospital),
         },
         "health": open_value(record.health),
-        "repatriation_wish": (
-            {"wish": current_wish(record), "stated_on": wish_row.stated_on.isoformat()}
-            if wish_row is not None
-            else None
-        ),
         "events": event_entries,
     }
 

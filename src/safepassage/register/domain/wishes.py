@@ -93,8 +93,9 @@ def record_wish(
     Refused (nothing saved) for an unknown wish, a date in the future, before capture or
     before the last recorded wish, the same wish as the current one, or a closed
     record.  Side effects: one ``RepatriationWish`` row (the wish sealed), the record's
-    version and bureau revision (the wish travels with the record to the information
-    bureau), one ``register.wish_recorded`` audit event (which names no wish).
+    version, one ``register.wish_recorded`` audit event (which names no wish).  The
+    bureau revision is left alone: the wish never travels to the information bureau,
+    and a batch cut only because a wish changed would itself tell that it had.
     """
     if wish not in Wish.values:
         raise InvalidInput(_("Choose one of the wishes."), field="wish")
@@ -137,8 +138,7 @@ def record_wish(
             record=locked, wish=seal_value(wish), stated_on=stated_on, recorded_by=by
         )
         locked.version += 1
-        locked.bureau_revision += 1
-        locked.save(update_fields=["version", "bureau_revision", "updated_at"])
+        locked.save(update_fields=["version", "updated_at"])
         record_event(
             "register.wish_recorded",
             actor=by,
