@@ -52,6 +52,12 @@ def fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def loopback_providers(settings: Any) -> None:
+    """The fake providers run on 127.0.0.1 over plain HTTP; production allows HTTPS only."""
+    settings.SAFEPASSAGE_PROVIDER_LOOPBACK_HTTP = True
+
+
+@pytest.fixture(autouse=True)
 def installed_keys(programme_keyring: Keyring) -> Iterator[Keyring]:
     """Every test runs with the programme keys loaded, as console and worker do."""
     runtime.install_keyring(programme_keyring)

@@ -47,6 +47,9 @@ SAFEPASSAGE_KEY_PASSPHRASE_ENV = env_str(
 SAFEPASSAGE_AUDIT_WITNESS_FILE = _env_path("SAFEPASSAGE_AUDIT_WITNESS_FILE")
 SAFEPASSAGE_AUDIT_SYSLOG = _env_bool("SAFEPASSAGE_AUDIT_SYSLOG")
 SAFEPASSAGE_AUDIT_SIGN_EVERY = float(os.environ.get("SAFEPASSAGE_AUDIT_SIGN_EVERY", "3600"))
+# Tests only: provider credentials may go over plain HTTP to a loopback stand-in
+# (safepassage.channels.http).  Never set in production.
+SAFEPASSAGE_PROVIDER_LOOPBACK_HTTP = _env_bool("SAFEPASSAGE_PROVIDER_LOOPBACK_HTTP")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

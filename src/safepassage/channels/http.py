@@ -10,6 +10,13 @@ The classification is what makes "retried, never sent twice" possible:
 * otherwise permanent (4xx: bad token, blocked bot, invalid number).
 
 Error codes are short and content-free; response bodies never reach a log line.
+
+Credentials go to the provider only.  A call that carries them names the hosts it may
+reach (``allowed_hosts``: the provider's own hosts and the host:port of the configured
+API base URL); any other host is refused before a byte is sent, and so is plain HTTP,
+except to a loopback stand-in when ``SAFEPASSAGE_PROVIDER_LOOPBACK_HTTP`` is on (tests
+only).  Redirects are followed only without the ``Authorization`` header, and only to
+HTTPS (or that loopback exception).
 """
 
 from __future__ import annotations
@@ -21,12 +28,16 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Any
+from http.client import HTTPMessage
+from typing import IO, Any
+
+from django.conf import settings
 
 TIMEOUT = 20.0
 MAX_RESPONSE = 25 * 1024 * 1024
 _RETRYABLE_STATUS = frozenset({408, 425, 429, 502, 503, 504})
 _USER_AGENT = "SafePassage/1"
+_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
 class ProviderError(Exception):
@@ -67,6 +78,65 @@ class Response:
             return None
 
 
+def host_of(url: str) -> str:
+    """``host`` or ``host:port`` of ``url``, lower-cased, without any user information."""
+    parsed = urllib.parse.urlsplit(url)
+    host = (parsed.hostname or "").lower()
+    try:
+        port = parsed.port
+    except ValueError:
+        return ""
+    return f"{host}:{port}" if port is not None else host
+
+
+def allowed_hosts(base_url: str, *provider_hosts: str) -> frozenset[str]:
+    """The hosts a credentialed call may reach: the provider's own and the configured base."""
+    return frozenset({host_of(base_url), *provider_hosts} - {""})
+
+
+def _scheme_allowed(url: str) -> bool:
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme == "https":
+        return True
+    loopback_http = bool(getattr(settings, "SAFEPASSAGE_PROVIDER_LOOPBACK_HTTP", False))
+    return parsed.scheme == "http" and loopback_http and (parsed.hostname or "") in _LOOPBACK
+
+
+def check_destination(url: str, hosts: frozenset[str]) -> None:
+    """Refuse (``ProviderError``, nothing sent) a credentialed call to ``url`` unless its
+    host is one of ``hosts`` and it is HTTPS (or HTTP to an allowed loopback stand-in)."""
+    if host_of(url) not in hosts:
+        raise ProviderError("host_not_allowed")
+    if not _scheme_allowed(url):
+        raise ProviderError("insecure_url")
+
+
+class _NoCredentialsAcrossRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect without the ``Authorization`` header, and only to HTTPS."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if not _scheme_allowed(newurl):
+            return None  # the 3xx itself becomes the answer, and an error
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None:
+            for name in list(new.headers):
+                if name.lower() == "authorization":
+                    del new.headers[name]
+            new.unredirected_hdrs.pop("Authorization", None)
+        return new
+
+
+_opener = urllib.request.build_opener(_NoCredentialsAcrossRedirects)
+
+
 def basic_auth(user: str, password: str) -> str:
     """An ``Authorization: Basic`` header value."""
     raw = f"{user}:{password}".encode()
@@ -81,12 +151,19 @@ def request(
     form: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
     timeout: float = TIMEOUT,
+    hosts: frozenset[str] | None = None,
 ) -> Response:
     """Make one HTTP call; any status is returned, only transport failures raise.
 
     Raises ``ProviderError`` with ``retryable`` when nothing can have been sent and
-    ``ambiguous`` when the request may have been received.
+    ``ambiguous`` when the request may have been received.  A call carrying credentials
+    passes ``hosts`` (see ``allowed_hosts``); one to any other host, or over plain HTTP,
+    is refused with ``host_not_allowed`` / ``insecure_url`` before anything is sent.
     """
+    if hosts is not None:
+        check_destination(url, hosts)
+    elif any(name.lower() == "authorization" for name in headers or {}):
+        raise ProviderError("host_not_allowed")  # credentials without an allow-list
     data: bytes | None = None
     all_headers = {"User-Agent": _USER_AGENT, "Accept": "application/json"}
     if json_body is not None:
@@ -100,7 +177,7 @@ def request(
         raise ProviderError("bad_base_url")
     req = urllib.request.Request(url, data=data, headers=all_headers, method=method)  # noqa: S310 - scheme checked above
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as answer:  # noqa: S310 - scheme checked above
+        with _opener.open(req, timeout=timeout) as answer:
             body = answer.read(MAX_RESPONSE + 1)
             return Response(answer.status, body, {k.lower(): v for k, v in answer.headers.items()})
     except urllib.error.HTTPError as error:

@@ -10,6 +10,7 @@ from safepassage.channels.base import SendResult
 from safepassage.channels.http import (
     ProviderError,
     Response,
+    allowed_hosts,
     basic_auth,
     raise_for_status,
     request,
@@ -19,6 +20,8 @@ from safepassage.channels.models import MAX_MEDIA_BYTES
 
 # 21610: the recipient replied STOP; 21211/21614: not a valid (mobile) number.
 OPTED_OUT = 21610
+# Twilio's own API host; media URLs in inbound webhooks point here.
+PROVIDER_HOSTS = ("api.twilio.com",)
 
 
 def _auth(credentials: dict[str, str]) -> dict[str, str]:
@@ -71,7 +74,11 @@ def send_message(
         form["StatusCallback"] = status_callback
     account = credentials["account_sid"]
     response = request(
-        "POST", f"{base}/2010-04-01/Accounts/{account}/Messages.json", form=form, headers=headers
+        "POST",
+        f"{base}/2010-04-01/Accounts/{account}/Messages.json",
+        form=form,
+        headers=headers,
+        hosts=allowed_hosts(base, *PROVIDER_HOSTS),
     )
     if not 200 <= response.status < 300:
         raise _error(response)
@@ -83,9 +90,17 @@ def send_message(
     )
 
 
-def download_media(credentials: dict[str, str], url: str) -> tuple[bytes, str]:
-    """Fetch an MMS media URL (HTTP basic auth, as Twilio requires when media is protected)."""
-    response = request("GET", url, headers=_auth(credentials))
+def download_media(base: str, credentials: dict[str, str], url: str) -> tuple[bytes, str]:
+    """Fetch an MMS media URL (HTTP basic auth, as Twilio requires when media is protected).
+
+    The URL comes from a webhook, so anyone holding the webhook-signing token chose it:
+    it is fetched only from Twilio's own host or the configured API base
+    (``host_not_allowed`` otherwise, a permanent failure that leaves the attachment
+    marked failed), over HTTPS, and a redirect is followed without the credentials.
+    """
+    response = request(
+        "GET", url, headers=_auth(credentials), hosts=allowed_hosts(base, *PROVIDER_HOSTS)
+    )
     if response.status != 200:
         raise _error(response)
     if len(response.body) > MAX_MEDIA_BYTES:

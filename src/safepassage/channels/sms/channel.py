@@ -190,7 +190,7 @@ class TwilioSmsType(ChannelType):
     def fetch_media(
         self, instance: ChannelInstance, credentials: dict[str, str], ref: str
     ) -> tuple[bytes, str]:
-        return api.download_media(credentials, ref)
+        return api.download_media(self.api_base(instance), credentials, ref)
 
 
 def _media_kind(mime: str) -> str:

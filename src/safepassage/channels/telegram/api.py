@@ -11,11 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from safepassage.channels.base import SendResult
-from safepassage.channels.http import ProviderError, Response, request
+from safepassage.channels.http import ProviderError, Response, allowed_hosts, request
 from safepassage.channels.models import MAX_MEDIA_BYTES
 
 # The update types the bot handles (the webhook ignores every other kind).
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
+
+# Telegram's own Bot API host.
+PROVIDER_HOSTS = ("api.telegram.org",)
 
 
 def _check_token(token: str) -> None:
@@ -50,7 +53,9 @@ def _result(response: Response) -> Any:
 def call(base: str, token: str, method: str, params: dict[str, Any]) -> Any:
     """Call a Bot API method with a JSON body; the ``result`` or ``ProviderError``."""
     _check_token(token)
-    return _result(request("POST", f"{base}/bot{token}/{method}", json_body=params))
+    # The bot token travels in the path: to Telegram's host (or the configured base) only.
+    hosts = allowed_hosts(base, *PROVIDER_HOSTS)
+    return _result(request("POST", f"{base}/bot{token}/{method}", json_body=params, hosts=hosts))
 
 
 def send_message(
@@ -82,7 +87,9 @@ def download_file(base: str, token: str, file_id: str) -> tuple[bytes, str]:
     if file_path.startswith("/"):
         # A self-hosted server in --local mode answers with a path on its own disk.
         raise ProviderError("local_mode_path")
-    response = request("GET", f"{base}/file/bot{token}/{file_path}")
+    response = request(
+        "GET", f"{base}/file/bot{token}/{file_path}", hosts=allowed_hosts(base, *PROVIDER_HOSTS)
+    )
     if response.status != 200:
         raise ProviderError(
             f"http_{response.status}",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from safepassage.channels.base import SendResult
-from safepassage.channels.http import ProviderError, Response, request
+from safepassage.channels.http import ProviderError, Response, allowed_hosts, request
 from safepassage.channels.models import MAX_MEDIA_BYTES
 
 # Throughput and pair-rate limits: wait and try again.
@@ -17,6 +17,8 @@ RATE_LIMIT_CODES = frozenset({4, 80007, 130429, 131048, 131056, 133016})
 # Re-engagement: the 24-hour customer-service window is closed; only templates may go.
 WINDOW_CLOSED = 131047
 AUTH_CODES = frozenset({0, 190})
+# Meta's own hosts: the Graph API, and the one its short-lived media URLs point to.
+PROVIDER_HOSTS = ("graph.facebook.com", "lookaside.fbsbx.com")
 
 
 def _error(response: Response) -> ProviderError:
@@ -75,7 +77,11 @@ def send(
         body["type"] = "text"
         body["text"] = {"preview_url": False, "body": text}
     response = request(
-        "POST", f"{base}/{phone_number_id}/messages", json_body=body, headers=_auth(token)
+        "POST",
+        f"{base}/{phone_number_id}/messages",
+        json_body=body,
+        headers=_auth(token),
+        hosts=allowed_hosts(base, *PROVIDER_HOSTS),
     )
     if not 200 <= response.status < 300:
         raise _error(response)
@@ -91,7 +97,8 @@ def download_media(base: str, token: str, media_id: str) -> tuple[bytes, str]:
     """``GET /{media-id}`` for a short-lived URL, then the file itself (same token)."""
     if not media_id.isdigit():
         raise ProviderError("bad_media_id")
-    response = request("GET", f"{base}/{media_id}", headers=_auth(token))
+    hosts = allowed_hosts(base, *PROVIDER_HOSTS)
+    response = request("GET", f"{base}/{media_id}", headers=_auth(token), hosts=hosts)
     if response.status != 200:
         raise _error(response)
     info = response.json()
@@ -101,7 +108,8 @@ def download_media(base: str, token: str, media_id: str) -> tuple[bytes, str]:
         raise ProviderError("too_large")
     if not isinstance(url, str) or not url.startswith(("https://", "http://")):
         raise ProviderError("no_media_url")
-    file_response = request("GET", url, headers=_auth(token))
+    # The URL comes from the provider's answer; still, the token goes to Meta's hosts only.
+    file_response = request("GET", url, headers=_auth(token), hosts=hosts)
     if file_response.status != 200:
         raise _error(file_response)
     if len(file_response.body) > MAX_MEDIA_BYTES:
