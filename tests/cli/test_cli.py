@@ -300,6 +300,12 @@ def test_check_names_a_malformed_flood_setting(deployment: dict[str, str]) -> No
     assert "Traceback" not in result.stderr
     fine = run_cli("check", env=deployment)
     assert "[ok] flood settings valid" in fine.stdout
+    assert "[FAIL] audit witness file set (SAFEPASSAGE_AUDIT_WITNESS_FILE)" in fine.stdout
+    witnessed = {**deployment, "SAFEPASSAGE_AUDIT_WITNESS_FILE": "/srv/witness/audit.log"}
+    assert (
+        "[ok] audit heads witnessed in /srv/witness/audit.log"
+        in run_cli("check", env=witnessed).stdout
+    )
 
 
 def test_the_demo_creates_its_files_owner_only(tmp_path: Path) -> None:

@@ -32,6 +32,16 @@ def self_check() -> int:
     attempt(f"{describe_database()} reachable and migrated", check_database)
     attempt(f"keys for the {role} role readable", lambda: unlock_keys(role))
     results.append(_flood_settings_result())
+    if role in {"worker", "all"}:
+        witness = settings.SAFEPASSAGE_AUDIT_WITNESS_FILE
+        results.append(
+            (
+                witness is not None,
+                f"audit heads witnessed in {witness}"
+                if witness is not None
+                else "audit witness file set (SAFEPASSAGE_AUDIT_WITNESS_FILE)",
+            )
+        )
     results.append((not settings.DEBUG, "DEBUG is off"))
     results.append((settings.SESSION_COOKIE_SECURE, "cookies marked Secure (TLS)"))
     results.append((settings.SECURE_HSTS_SECONDS > 0, "HSTS enabled"))

@@ -38,6 +38,10 @@ def _prepare_environment() -> None:
     os.environ["SAFEPASSAGE_KEY_PASSPHRASE"] = _secret_file(DEMO_DIR / "passphrase", 24)
     os.environ["SAFEPASSAGE_SECRET_KEY"] = _secret_file(DEMO_DIR / "django-secret-key", 48)
     os.environ["SAFEPASSAGE_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+    # Signed audit heads are witnessed outside the database, as in production.
+    os.environ.setdefault(
+        "SAFEPASSAGE_AUDIT_WITNESS_FILE", str((DEMO_DIR / "audit-witness.log").resolve())
+    )
 
 
 def _print_banner(port: int, logins_text: str) -> None:
