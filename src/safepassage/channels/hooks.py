@@ -22,6 +22,15 @@ from safepassage.channels.models import ChannelInstance, hook_key_hash
 
 logger = logging.getLogger("safepassage.channels.hooks")
 _CACHE_SECONDS = 30.0
+INTAKE_COLUMNS = (
+    "id",
+    "channel_type",
+    "is_active",
+    "hook_key_hash",
+    "intake_secret",
+    "verify_hash",
+    "config",
+)
 
 
 @dataclass(frozen=True)
@@ -54,7 +63,14 @@ def find_hook(key: str) -> Hook | None:
         cached = _cache.get(digest)
         if cached is not None and cached[0] > now:
             return cached[1]
-    instance = ChannelInstance.objects.filter(hook_key_hash=digest).first()
+    # Only the columns the intake's database role may read (safepassage/db/grants.py):
+    # never the sending credentials or the sealed path key.
+    instance = (
+        ChannelInstance.objects.filter(hook_key_hash=digest)
+        .only(*INTAKE_COLUMNS)
+        .order_by("pk")
+        .first()
+    )
     hook = None
     if instance is not None:
         hook = Hook(

@@ -8,6 +8,7 @@ never a traceback and never a half-started server.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -48,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("check", help="deployment self-check")
 
+    db = sub.add_parser("db", help="database administration (PostgreSQL)")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser(
+        "grant",
+        help="create or update the intake, worker and console roles and grant their rights "
+        "(run as the database owner, after migrations)",
+    )
+
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -75,6 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return keys_cli.run(args)
         if args.command == "audit":
             return audit_cli.run(args)
+        if args.command == "db":
+            from safepassage.cli.dbroles import db_grant
+
+            return db_grant()
         if args.command == "check":
             from safepassage.cli.checks import self_check
 

@@ -4,6 +4,11 @@ Sign-in spends one Argon2id derivation (production cost) for every well-formed r
 found or not, followed by the same one indexed lookup, so a wrong receipt costs and
 looks exactly like any other wrong receipt.  Messages are opened in this process with
 the applicant's key from the session cookie; the programme's secret key is never needed.
+
+On PostgreSQL the intake's database role may not read contacts or messages at all: it
+calls two SECURITY DEFINER functions (cases migration 0005) that answer for one lookup
+hash only, so a seized intake cannot list anyone else's conversation.  SQLite (the demo,
+one trust domain) reads the same rows through the ORM.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from nacl.public import PrivateKey
 
 from safepassage.cases.models import Contact, Direction, Message
@@ -18,7 +24,7 @@ from safepassage.cases.states import Channel
 from safepassage.crypto.errors import CryptoError
 from safepassage.crypto.receipts import ReceiptKeys, derive_receipt_keys
 from safepassage.crypto.runtime import get_public_keyring
-from safepassage.crypto.sealing import open_text_as_applicant
+from safepassage.crypto.sealing import Sealed, open_text_as_applicant
 from safepassage.intake.throttling import argon2_slot
 
 # The inbox shows the latest messages; a conversation longer than this is rare and the
@@ -35,14 +41,43 @@ class ShownMessage:
     at: datetime
 
 
-def find_web_contact(lookup_hash: str) -> Contact | None:
+@dataclass(frozen=True)
+class InboxContact:
+    """The signed-in applicant's web contact, as far as the inbox needs it."""
+
+    lookup_hash: str
+    public_key: bytes
+
+
+@dataclass(frozen=True)
+class _Row:
+    inbound: bool
+    body: Sealed
+    at: datetime
+
+
+def _through_functions() -> bool:
+    """PostgreSQL: read through the intake's SECURITY DEFINER functions."""
+    return connection.vendor == "postgresql"
+
+
+def find_web_contact(lookup_hash: str) -> InboxContact | None:
     """The website contact registered under ``lookup_hash``, if the worker has stored it."""
-    return (
+    if _through_functions():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT safepassage_inbox_key(%s)", [lookup_hash])
+            row = cursor.fetchone()
+        key = row[0] if row else None
+        return None if key is None else InboxContact(lookup_hash, bytes(key))
+    contact = (
         Contact.objects.filter(channel=Channel.WEB, receipt_lookup_hash=lookup_hash)
         .exclude(applicant_public_key=None)
-        .only("pk", "receipt_lookup_hash", "applicant_public_key")
+        .only("pk", "applicant_public_key")
         .first()
     )
+    if contact is None:
+        return None
+    return InboxContact(lookup_hash, bytes(contact.applicant_public_key or b""))
 
 
 def sign_in(receipt: str) -> ReceiptKeys | None:
@@ -54,29 +89,44 @@ def sign_in(receipt: str) -> ReceiptKeys | None:
     with argon2_slot():
         keys = derive_receipt_keys(receipt, get_public_keyring())
     contact = find_web_contact(keys.lookup_hash)
-    if contact is None or bytes(contact.applicant_public_key or b"") != bytes(keys.public_key):
+    if contact is None or contact.public_key != bytes(keys.public_key):
         return None
     return keys
 
 
-def conversation(contact: Contact, private_key: PrivateKey) -> list[ShownMessage]:
+def _latest_rows(contact: InboxContact) -> list[_Row]:
+    """The contact's latest messages, newest first."""
+    if _through_functions():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT inbound, body, created_at FROM safepassage_inbox_messages(%s, %s)",
+                [contact.lookup_hash, SHOWN_MESSAGES],
+            )
+            return [
+                _Row(bool(inbound), Sealed.from_storage(body), at)
+                for inbound, body, at in cursor.fetchall()
+            ]
+    rows = (
+        Message.objects.filter(
+            contact__channel=Channel.WEB, contact__receipt_lookup_hash=contact.lookup_hash
+        )
+        .order_by("-created_at", "-id")
+        .only("direction", "body", "created_at")[:SHOWN_MESSAGES]
+    )
+    return [_Row(row.direction == Direction.INBOUND, row.body, row.created_at) for row in rows]
+
+
+def conversation(contact: InboxContact, private_key: PrivateKey) -> list[ShownMessage]:
     """The contact's messages the applicant's key can open, oldest first.
 
     Messages not sealed to the applicant (e.g. replies sent to a Telegram contact of the
     same case) are left out rather than shown as errors.
     """
-    rows = list(
-        Message.objects.filter(contact=contact)
-        .order_by("-created_at", "-id")
-        .only("direction", "body", "created_at")[:SHOWN_MESSAGES]
-    )
     shown: list[ShownMessage] = []
-    for row in reversed(rows):
+    for row in reversed(_latest_rows(contact)):
         try:
             text = open_text_as_applicant(row.body, private_key)
         except CryptoError:
             continue
-        shown.append(
-            ShownMessage(mine=row.direction == Direction.INBOUND, text=text, at=row.created_at)
-        )
+        shown.append(ShownMessage(mine=row.inbound, text=text, at=row.at))
     return shown

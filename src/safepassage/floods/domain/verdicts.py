@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from safepassage.accounts.models import Account
 
 SETTLE_CHUNK = 100
+GROUP_FIELDS = ("id", "kind", "channel", "opened_at", "verdict", "decided_by", "decided_at")
+DECIDER_FIELDS = ("id", "username", "display_name", "role", "languages", "is_active")
 # Confirming a flood closes the members nobody has verified yet.  A member an operator
 # has verified (or is planning a surrender with) was judged genuine by a person who
 # talked to him: it stays open for a supervisor to close, or not, from its workspace.
@@ -141,7 +143,13 @@ def settle_chunk(group_id: int, *, limit: int = SETTLE_CHUNK) -> int:
     Awaiting a decision: nothing to do.
     """
     with transaction.atomic():
-        group = FloodGroup.objects.select_related("decided_by").get(pk=group_id)
+        # Only the deciding account's columns the worker's database role may read
+        # (safepassage/db/grants.py): never its password hash or second factor.
+        group = (
+            FloodGroup.objects.select_related("decided_by")
+            .only(*GROUP_FIELDS, *(f"decided_by__{name}" for name in DECIDER_FIELDS))
+            .get(pk=group_id)
+        )
         if group.verdict == Verdict.NOT_FLOOD:
             pending = FloodMembership.objects.filter(group=group, flagged=True)
             for member in pending.select_related("case")[:limit]:

@@ -1,0 +1,309 @@
+"""The one table of database rights per tier (PostgreSQL): who may do what, and why.
+
+``safepassage db grant`` applies exactly this table and ``safepassage check`` compares a
+tier's actual rights with it; a test fails when the migrations create a table that has
+no decision here.  Tables are named as in the database (the table names survive the
+apps being re-layered).  Every right carries the reason the tier's code needs it; a
+right without a reason does not belong here.
+
+What no tier gets, for any table: TRUNCATE, REFERENCES, TRIGGER, and UPDATE or DELETE
+on the audit trail.  Foreign-key checks run with the table owner's rights, so a tier
+inserting a row that points at another table needs no right on that table.
+
+Assumption noted for the audit helper (issue 12, signed chain heads): if signed heads get
+their own table, console and worker get INSERT and SELECT on it only, like
+``audit_auditevent``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+Tier = Literal["intake", "worker", "console"]
+TIERS: Final[tuple[Tier, ...]] = ("intake", "worker", "console")
+PRIVILEGES: Final[tuple[str, ...]] = ("SELECT", "INSERT", "UPDATE", "DELETE")
+DEFAULT_ROLE_PREFIX = "safepassage"
+
+
+@dataclass(frozen=True)
+class Right:
+    """One privilege on one table, on the whole row or on the named columns only."""
+
+    privilege: str
+    why: str
+    columns: tuple[str, ...] = ()
+
+    def describe(self, table: str) -> str:
+        """``SELECT (a, b) ON t`` as the deployer reads it."""
+        cols = f" ({', '.join(self.columns)})" if self.columns else ""
+        return f"{self.privilege}{cols} ON {table}"
+
+
+def _rights(*privileges: str, why: str) -> tuple[Right, ...]:
+    return tuple(Right(privilege, why) for privilege in privileges)
+
+
+_MIGRATIONS = "preflight (serve, check) reads which migrations are applied"
+_AUDIT_HEAD = (
+    "record_event locks the head row (SELECT … FOR UPDATE needs UPDATE), creates it on the "
+    "first event and moves it to the new event"
+)
+_AUDIT_INSERT = "every audited action appends one event"
+_AUDIT_RETURNING = "the ORM's INSERT … RETURNING id needs SELECT on id"
+
+# table -> tier -> rights.  A tier missing from a table's entry has no right on it.
+TABLES: Final[dict[str, dict[Tier, tuple[Right, ...]]]] = {
+    "django_migrations": {
+        "intake": _rights("SELECT", why=_MIGRATIONS),
+        "worker": _rights("SELECT", why=_MIGRATIONS),
+        "console": _rights("SELECT", why=_MIGRATIONS),
+    },
+    # --- public intake -------------------------------------------------------------------
+    "intake_inboundenvelope": {
+        "intake": (
+            Right("INSERT", "every submission, follow-up and webhook call is one sealed row"),
+            Right("SELECT", _AUDIT_RETURNING + " (nothing else: no body, no status)", ("id",)),
+        ),
+        "worker": (
+            Right("SELECT", "the envelope loop opens pending envelopes"),
+            Right("UPDATE", "marks envelopes processed, failed, skipped or due for a retry"),
+        ),
+    },
+    # --- accounts and sessions (console only) --------------------------------------------
+    "accounts_account": {
+        "worker": (
+            Right(
+                "SELECT",
+                "settling a flood verdict acts as the deciding supervisor (role, name for "
+                "the audit event); never passwords, TOTP secrets or recovery codes",
+                ("id", "username", "display_name", "role", "languages", "is_active"),
+            ),
+        ),
+        "console": _rights(
+            "SELECT", "INSERT", "UPDATE", why="sign-in, second factor, account administration"
+        ),
+    },
+    "accounts_signinfailure": {
+        "console": _rights(
+            "SELECT",
+            "INSERT",
+            "DELETE",
+            why="sign-in throttle: counts failures, records them, forgets old ones",
+        ),
+    },
+    "django_session": {
+        "console": _rights(
+            "SELECT", "INSERT", "UPDATE", "DELETE", why="console sessions (sign-out deletes)"
+        ),
+    },
+    # --- audit: append only ----------------------------------------------------------------
+    "audit_auditevent": {
+        "worker": (
+            Right("INSERT", _AUDIT_INSERT),
+            Right("SELECT", _AUDIT_RETURNING, ("id",)),
+        ),
+        "console": (
+            Right("INSERT", _AUDIT_INSERT),
+            Right("SELECT", "the audit page and `audit verify` read the chain"),
+        ),
+    },
+    "audit_audithead": {
+        "worker": _rights("SELECT", "INSERT", "UPDATE", why=_AUDIT_HEAD),
+        "console": _rights("SELECT", "INSERT", "UPDATE", why=_AUDIT_HEAD),
+    },
+    # --- cases ---------------------------------------------------------------------------
+    "cases_case": {
+        "worker": _rights(
+            "SELECT", "INSERT", "UPDATE", why="opens cases, reopens them, flags and counts them"
+        ),
+        "console": _rights("SELECT", "INSERT", "UPDATE", why="casework, hotline cases, merges"),
+    },
+    "cases_contact": {
+        "worker": _rights(
+            "SELECT",
+            "INSERT",
+            "UPDATE",
+            why="finds or registers the sender (receipt lookup hash, chat identity)",
+        ),
+        "console": _rights("SELECT", "INSERT", "UPDATE", why="workspace, hotline, merges"),
+    },
+    "cases_message": {
+        "worker": _rights(
+            "SELECT", "INSERT", "UPDATE", why="stores inbound messages, delivery status"
+        ),
+        "console": _rights("SELECT", "INSERT", "UPDATE", why="reads and writes replies, merges"),
+    },
+    "cases_note": {
+        "console": _rights("SELECT", "INSERT", "UPDATE", why="operators' notes, merges"),
+    },
+    "cases_merge": {
+        "console": _rights("SELECT", "INSERT", "UPDATE", why="merging and un-merging cases"),
+    },
+    "cases_cannedreply": {
+        "console": _rights("SELECT", "INSERT", "UPDATE", why="canned replies and their editing"),
+    },
+    # --- campaigns -----------------------------------------------------------------------
+    "campaigns_campaign": {
+        "intake": (
+            Right(
+                "SELECT",
+                "the entry page checks a leaflet's campaign code and its languages",
+                ("id", "code", "languages"),
+            ),
+        ),
+        "worker": _rights("SELECT", why="attributes a new case to the campaign code it carries"),
+        "console": _rights("SELECT", "INSERT", "UPDATE", why="campaign management, leaflets"),
+    },
+    "campaigns_attribution": {
+        "worker": _rights("SELECT", "INSERT", "UPDATE", why="attributes new cases"),
+        "console": _rights(
+            "SELECT", "INSERT", "UPDATE", "DELETE", why="merging moves or drops attributions"
+        ),
+    },
+    # --- channels ------------------------------------------------------------------------
+    "channels_channelinstance": {
+        "intake": (
+            Right(
+                "SELECT",
+                "the webhook receiver finds the channel by its path key's hash and checks the "
+                "call's signature (never the sending credentials or the sealed path key)",
+                (
+                    "id",
+                    "channel_type",
+                    "is_active",
+                    "hook_key_hash",
+                    "intake_secret",
+                    "verify_hash",
+                    "config",
+                ),
+            ),
+        ),
+        "worker": _rights("SELECT", why="opens webhook envelopes and sends with the credentials"),
+        "console": _rights("SELECT", "INSERT", "UPDATE", why="channel administration"),
+    },
+    "channels_chatsession": {
+        "worker": _rights("SELECT", "INSERT", "UPDATE", why="messenger conversation state"),
+        "console": _rights("SELECT", "UPDATE", why="replies go to the chat; merges move it"),
+    },
+    "channels_mediaattachment": {
+        "worker": _rights("SELECT", "INSERT", "UPDATE", why="fetches and stores media"),
+        "console": _rights("SELECT", "UPDATE", why="shows media in the workspace; merges"),
+    },
+    "channels_outbounddelivery": {
+        "worker": _rights("SELECT", "INSERT", "UPDATE", why="sends replies, retries, status"),
+        "console": _rights("SELECT", "INSERT", "UPDATE", why="queues replies, shows their status"),
+    },
+    "channels_hotlinecall": {
+        "console": _rights("SELECT", "INSERT", "UPDATE", why="operators log hotline calls"),
+    },
+    "channels_callback": {
+        "console": _rights("SELECT", "INSERT", "UPDATE", why="hotline call-backs"),
+    },
+    # --- register (console only: the worker never moves a case to surrendered) -----------
+    "register_capturedperson": {
+        "console": _rights("SELECT", "INSERT", "UPDATE", why="the register of captured persons"),
+    },
+    "register_capturecard": {
+        "console": _rights("SELECT", "INSERT", "UPDATE", why="capture cards"),
+    },
+    "register_welfareevent": {
+        "console": _rights("SELECT", "INSERT", "UPDATE", why="welfare events; exports mark them"),
+    },
+    "register_repatriationwish": {
+        "console": _rights("SELECT", "INSERT", "UPDATE", why="the wish at repatriation"),
+    },
+    "register_bureauexport": {
+        "console": _rights("SELECT", "INSERT", "UPDATE", why="bureau batches and their review"),
+    },
+    # --- analytics -----------------------------------------------------------------------
+    "analytics_dailycount": {
+        "worker": _rights(
+            "SELECT", "INSERT", "DELETE", why="counts events; the squash folds rows into one"
+        ),
+        "console": _rights(
+            "SELECT", "INSERT", "DELETE", why="counts transitions; statistics squash first"
+        ),
+    },
+    "analytics_statereached": {
+        "worker": _rights("SELECT", "INSERT", why="first time a case reached a state"),
+        "console": _rights("SELECT", "INSERT", why="first time a case reached a state"),
+    },
+    # --- floods --------------------------------------------------------------------------
+    "floods_casemark": {
+        "worker": _rights(
+            "SELECT", "INSERT", "DELETE", why="notes new cases, compares, prunes old marks"
+        ),
+    },
+    "floods_floodgroup": {
+        "worker": _rights("SELECT", "INSERT", "UPDATE", why="opens groups; settles verdicts"),
+        "console": _rights("SELECT", "UPDATE", why="supervisors' verdicts"),
+    },
+    "floods_floodmembership": {
+        "worker": _rights("SELECT", "INSERT", "UPDATE", why="adds members; settles verdicts"),
+        "console": _rights(
+            "SELECT", "UPDATE", "DELETE", why="verdicts; a supervisor removes a member"
+        ),
+    },
+    # --- background tasks ----------------------------------------------------------------
+    "django_tasks_database_dbtaskresult": {
+        "worker": _rights(
+            "SELECT", "INSERT", "UPDATE", why="claims, runs and finishes tasks; enqueues jobs"
+        ),
+        "console": (Right("INSERT", "enqueues reply deliveries and verdict settling"),),
+    },
+}
+
+# Tables no tier may touch, with the reason.  Only the owner (migrations, management
+# commands run by the deployer such as `analytics_rebuild` or task pruning) uses them.
+OWNER_ONLY: Final[dict[str, str]] = {
+    "auth_permission": "Django's permission tables; accounts do not use them",
+    "auth_group": "Django's permission tables; accounts do not use them",
+    "auth_group_permissions": "Django's permission tables; accounts do not use them",
+    "django_content_type": "filled by migrations; nothing reads it at run time",
+}
+
+
+@dataclass(frozen=True)
+class FunctionRight:
+    """EXECUTE on a SECURITY DEFINER function (owned by the owner role)."""
+
+    signature: str
+    why: str
+
+
+# Created by cases migration 0005; EXECUTE is revoked from PUBLIC by `db grant`.
+FUNCTIONS: Final[dict[Tier, tuple[FunctionRight, ...]]] = {
+    "intake": (
+        FunctionRight(
+            "safepassage_inbox_key(text)",
+            "receipt sign-in: the public key of the web contact with this lookup hash, "
+            "instead of SELECT on cases_contact",
+        ),
+        FunctionRight(
+            "safepassage_inbox_messages(text, integer)",
+            "the inbox: that one contact's sealed messages, instead of SELECT on cases_message",
+        ),
+    ),
+}
+ALL_FUNCTIONS: Final[tuple[str, ...]] = tuple(
+    right.signature for rights in FUNCTIONS.values() for right in rights
+)
+
+
+def rights_of(tier: Tier) -> list[tuple[str, Right]]:
+    """Every (table, right) the tier is granted, in table order."""
+    return [(table, right) for table, tiers in TABLES.items() for right in tiers.get(tier, ())]
+
+
+def expected_column_rights(tier: Tier) -> dict[tuple[str, str], tuple[str, ...] | None]:
+    """``(table, privilege) -> None`` for a whole-table right, or the columns granted."""
+    expected: dict[tuple[str, str], tuple[str, ...] | None] = {}
+    for table, right in rights_of(tier):
+        expected[(table, right.privilege)] = right.columns or None
+    return expected
+
+
+def classified_tables() -> set[str]:
+    """Every table with a grant decision (granted to some tier, or owner only)."""
+    return set(TABLES) | set(OWNER_ONLY)
