@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from safepassage.cli.dbroles import rights_results
 from safepassage.cli.errors import CliError
 from safepassage.cli.setup import (
     check_database,
@@ -30,7 +31,10 @@ def self_check() -> int:
 
     attempt("Django secret key configured", check_secret_key)
     attempt(f"{describe_database()} reachable and migrated", check_database)
+    database_ok = results[-1][0]
     attempt(f"keys for the {role} role readable", lambda: unlock_keys(role))
+    rights, warnings = rights_results(role, reachable=database_ok)
+    results.extend(rights)
     results.append(_flood_settings_result())
     if role in {"worker", "all"}:
         witness = settings.SAFEPASSAGE_AUDIT_WITNESS_FILE
@@ -50,6 +54,8 @@ def self_check() -> int:
     )
     for ok, label in results:
         print(f"[{'ok' if ok else 'FAIL'}] {label}")
+    for warning in warnings:
+        print(f"[warn] {warning}")
     return 0 if all(ok for ok, _ in results) else 1
 
 
