@@ -41,9 +41,41 @@ def _parser() -> argparse.ArgumentParser:
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     init = keys_sub.add_parser("init", help="create a new encrypted key file")
     init.add_argument("--public-out", help="also write the intake's public key file here")
-    keys_sub.add_parser("rotate", help="add a new keypair; old keys stay for reading old data")
+    rotate = keys_sub.add_parser(
+        "rotate", help="add a new keypair; old keys stay for reading old data"
+    )
+    rotate.add_argument(
+        "--rewrap",
+        action="store_true",
+        help="also re-wrap every stored value to the new key (resumable: run again to continue)",
+    )
+    rotate.add_argument("--batch-size", type=int, default=500)
     show = keys_sub.add_parser("show-public", help="write the public key file for the intake tier")
     show.add_argument("--output", help="file to write (default: standard output)")
+    split = keys_sub.add_parser(
+        "split", help="split the key file's recovery secret into SLIP-39 shares for officers"
+    )
+    split.add_argument("--shares", type=int, required=True, help="how many officers get a share")
+    split.add_argument("--threshold", type=int, required=True, help="how many shares recover it")
+    recover = keys_sub.add_parser(
+        "recover",
+        help="rebuild the key file from shares (read from standard input, one per line) "
+        "under the passphrase now set in the environment",
+    )
+    recover.add_argument("--output", help="write the rebuilt key file here instead of in place")
+    retire = keys_sub.add_parser(
+        "retire", help="remove an old secret key; refused while any stored value needs it"
+    )
+    retire.add_argument("key_id", help="the key id (16 hex digits)")
+    keys_sub.add_parser(
+        "rotate-index", help="new blind-index key; recompute every index (resumable)"
+    )
+    keys_sub.add_parser(
+        "rotate-signing", help="new signing key; old exports still verify with the old key"
+    )
+    keys_sub.add_parser(
+        "rotate-receipt-salt", help="new receipt salt for new receipts; old receipts keep working"
+    )
 
     audit_cli.add_parser(sub)
 

@@ -11,11 +11,12 @@ import re
 
 import nacl.pwhash.argon2id as argon2id
 from nacl.public import PrivateKey, PublicKey
-from nacl.signing import SigningKey
+from nacl.signing import SigningKey, VerifyKey
 
 from safepassage.crypto.keys import (
     INDEX_KEY_SIZE,
     RECEIPT_SALT_SIZE,
+    RECOVERY_KEY_SIZE,
     Keyring,
     PublicKeyring,
     ReceiptParams,
@@ -70,6 +71,15 @@ def decode_b64(text: object, size: int | None = None) -> bytes:
     return data
 
 
+def get_list(container: JsonObject, name: str) -> list[object]:
+    """``container[name]`` as a JSON array; ``[]`` when absent (files written before the
+    member existed)."""
+    value = container.get(name, [])
+    if not isinstance(value, list):
+        raise ValueError(name)
+    return value
+
+
 def decode_key_id(text: str) -> bytes:
     """A key id written as 16 lowercase hex digits."""
     if not _HEX_KEY_ID.fullmatch(text):
@@ -83,6 +93,7 @@ def encode_public(public: PublicKeyring) -> JsonObject:
         "active_key_id": public.active_key_id.hex(),
         "public_keys": {kid.hex(): b64(bytes(key)) for kid, key in public.public_keys.items()},
         "receipt_salt": b64(public.receipt_salt),
+        "previous_receipt_salts": [b64(salt) for salt in public.previous_receipt_salts],
         "receipt_params": {
             "alg": "argon2id",
             "opslimit": public.receipt_params.opslimit,
@@ -104,6 +115,9 @@ def decode_public(obj: JsonObject) -> PublicKeyring:
         active_key_id=decode_key_id(get_str(obj, "active_key_id")),
         public_keys=public_keys,
         receipt_salt=decode_b64(obj.get("receipt_salt"), RECEIPT_SALT_SIZE),
+        previous_receipt_salts=tuple(
+            decode_b64(salt, RECEIPT_SALT_SIZE) for salt in get_list(obj, "previous_receipt_salts")
+        ),
         receipt_params=ReceiptParams(
             opslimit=get_int(params, "opslimit", argon2id.OPSLIMIT_MIN, argon2id.OPSLIMIT_MAX),
             memlimit=get_int(params, "memlimit", argon2id.MEMLIMIT_MIN, argon2id.MEMLIMIT_MAX),
@@ -111,11 +125,26 @@ def decode_public(obj: JsonObject) -> PublicKeyring:
     )
 
 
+def encode_verify_keys(current: VerifyKey, previous: tuple[VerifyKey, ...]) -> JsonObject:
+    """The signing verify keys: the current one and retired ones (newest first)."""
+    return {
+        "verify_key": b64(bytes(current)),
+        "previous_verify_keys": [b64(bytes(key)) for key in previous],
+    }
+
+
+def decode_previous_verify_keys(obj: JsonObject) -> tuple[VerifyKey, ...]:
+    """The retired signing verify keys named in a public part (``()`` if none)."""
+    return tuple(
+        VerifyKey(decode_b64(key, KEY_SIZE)) for key in get_list(obj, "previous_verify_keys")
+    )
+
+
 def encode_full_public(keyring: Keyring) -> JsonObject:
-    """The public part of a full key file, which also names the signing verify key."""
+    """The public part of a full key file, which also names the signing verify keys."""
     return {
         **encode_public(keyring.public),
-        "verify_key": b64(bytes(keyring.signing_key.verify_key)),
+        **encode_verify_keys(keyring.signing_key.verify_key, keyring.previous_verify_keys),
     }
 
 
@@ -125,12 +154,21 @@ def encode_secrets(keyring: Keyring) -> JsonObject:
     It carries a copy of the public part so that editing the plaintext public part
     (say, lowering the receipt cost or swapping the salt) is detected on unlock.
     """
-    return {
+    encoded: JsonObject = {
         "public": encode_full_public(keyring),
         "secret_keys": {kid.hex(): b64(bytes(key)) for kid, key in keyring.secret_keys.items()},
         "index_key": b64(keyring.index_key),
         "signing_key": b64(bytes(keyring.signing_key)),
     }
+    if keyring.recovery_key is not None:
+        encoded["recovery_key"] = b64(keyring.recovery_key)
+    if keyring.previous_index_key is not None:
+        encoded["previous_index_key"] = b64(keyring.previous_index_key)
+    return encoded
+
+
+def _optional_b64(obj: JsonObject, name: str, size: int) -> bytes | None:
+    return None if obj.get(name) is None else decode_b64(obj.get(name), size)
 
 
 def decode_secrets(obj: JsonObject) -> Keyring:
@@ -148,4 +186,7 @@ def decode_secrets(obj: JsonObject) -> Keyring:
         secret_keys=secret_keys,
         index_key=decode_b64(obj.get("index_key"), INDEX_KEY_SIZE),
         signing_key=signing_key,
+        recovery_key=_optional_b64(obj, "recovery_key", RECOVERY_KEY_SIZE),
+        previous_index_key=_optional_b64(obj, "previous_index_key", INDEX_KEY_SIZE),
+        previous_verify_keys=decode_previous_verify_keys(public_obj),
     )

@@ -5,14 +5,20 @@ Layout (JSON)::
     {"format": "safepassage-keyfile", "version": 1,
      "public": {active_key_id, public_keys, receipt_salt, receipt_params, verify_key},
      "kdf": {"alg": "argon2id", "salt", "opslimit", "memlimit", "check"},
-     "sealed": b64(SecretBox(key).encrypt(json of the secrets and a copy of "public"))}
+     "sealed": b64(SecretBox(key).encrypt(json of the secrets and a copy of "public")),
+     "recovery": {"alg": "slip39-secretbox", "check", "sealed"}}   (after ``keys split``)
 
 Argon2id yields 64 bytes: the first 32 are the SecretBox key, the hash of the last 32 is
 ``check``.  ``check`` tells a wrong passphrase apart from a damaged file without making
 guessing any cheaper (each guess still costs one Argon2id run).
 
+``recovery`` (``crypto.recovery``) is the same secrets sealed a second time, under the
+recovery key that the officers' SLIP-39 shares rebuild, so the file can be reopened
+when the passphrase is lost.
+
 The public key file handed to the intake tier is ``{"format":
-"safepassage-public-keyfile", "version": 1, "public": {...}}`` without the verify key.
+"safepassage-public-keyfile", "version": 1, "public": {...}}``; it names the signing
+verify keys (current and retired) so that it is also what the programme publishes.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import hmac
 import json
 import secrets
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +36,7 @@ from pathlib import Path
 import nacl.exceptions
 import nacl.pwhash.argon2id as argon2id
 from nacl.secret import SecretBox
+from nacl.signing import VerifyKey
 
 from safepassage.crypto import _keyfile_codec as codec
 from safepassage.crypto._files import atomic_write, read_bounded
@@ -45,6 +52,8 @@ from safepassage.crypto.keys import (
 SECRET_FILE_MODE = 0o600
 PUBLIC_FILE_MODE = 0o644
 CHECK_SIZE = 16
+RECOVERY_ALG = "slip39-secretbox"
+_RECOVERY_CHECK_PERSON = b"sp-recovery-chk"
 # Bounds on the KDF cost read from a file: a tampered file must not make unlocking
 # hang for hours or try to allocate terabytes.
 MAX_KDF_OPSLIMIT = 64
@@ -93,16 +102,31 @@ def _new_kdf(passphrase: str, opslimit: int, memlimit: int) -> _Kdf:
     return _derive(passphrase, secrets.token_bytes(argon2id.SALTBYTES), opslimit, memlimit)
 
 
+def recovery_check(recovery_key: bytes) -> bytes:
+    """What the key file stores to tell the right recovery key from a wrong one."""
+    return hashlib.blake2b(
+        recovery_key, digest_size=CHECK_SIZE, person=_RECOVERY_CHECK_PERSON
+    ).digest()
+
+
 def _serialise(keyring: Keyring, kdf: _Kdf) -> bytes:
-    secret_json = json.dumps(codec.encode_secrets(keyring), separators=(",", ":"))
-    sealed = SecretBox(kdf.key).encrypt(secret_json.encode("utf-8"))
-    document = {
+    secret_json = json.dumps(codec.encode_secrets(keyring), separators=(",", ":")).encode()
+    sealed = SecretBox(kdf.key).encrypt(secret_json)
+    document: codec.JsonObject = {
         "format": codec.FORMAT,
         "version": codec.VERSION,
         "public": codec.encode_full_public(keyring),
         "kdf": kdf.describe(),
         "sealed": codec.b64(sealed),
     }
+    if keyring.recovery_key is not None:
+        # Re-sealed on every write, so a file rotated after the split still recovers
+        # with the same shares, into its current keys.
+        document["recovery"] = {
+            "alg": RECOVERY_ALG,
+            "check": codec.b64(recovery_check(keyring.recovery_key)),
+            "sealed": codec.b64(SecretBox(keyring.recovery_key).encrypt(secret_json)),
+        }
     return (json.dumps(document, indent=2) + "\n").encode("utf-8")
 
 
@@ -130,6 +154,16 @@ def _read_document(path: Path) -> codec.JsonObject:
     return document
 
 
+def _open_secrets(path: Path, outer_public: codec.JsonObject, secret_json: bytes) -> Keyring:
+    with _corrupt_unless_well_formed(path):
+        secrets_obj = json.loads(secret_json.decode("utf-8"))
+        if not isinstance(secrets_obj, dict):
+            raise ValueError("sealed part")
+        if secrets_obj.get("public") != outer_public:
+            raise KeyFileCorrupt(f"the public part of key file {path} does not match its secrets")
+        return codec.decode_secrets(secrets_obj)
+
+
 def _unlock(path: Path, passphrase: str) -> tuple[Keyring, _Kdf]:
     document = _read_document(path)
     if document["format"] != codec.FORMAT:
@@ -152,14 +186,7 @@ def _unlock(path: Path, passphrase: str) -> tuple[Keyring, _Kdf]:
         secret_json = SecretBox(kdf.key).decrypt(sealed)
     except (nacl.exceptions.CryptoError, ValueError):
         raise KeyFileCorrupt(f"the sealed part of key file {path} is damaged") from None
-    with _corrupt_unless_well_formed(path):
-        secrets_obj = json.loads(secret_json.decode("utf-8"))
-        if not isinstance(secrets_obj, dict):
-            raise ValueError("sealed part")
-        if secrets_obj.get("public") != outer_public:
-            raise KeyFileCorrupt(f"the public part of key file {path} does not match its secrets")
-        keyring = codec.decode_secrets(secrets_obj)
-    return keyring, kdf
+    return _open_secrets(path, outer_public, secret_json), kdf
 
 
 def create_keyfile(
@@ -206,6 +233,60 @@ def rotate_keyfile(path: Path, passphrase: str) -> Keyring:
     return rotated
 
 
+def update_keyfile(path: Path, passphrase: str, change: Callable[[Keyring], Keyring]) -> Keyring:
+    """Unlock the key file, apply ``change`` to its keyring and write the result back
+    (same passphrase and KDF cost; atomic, so a crash leaves the old or the new file).
+    Returns the new keyring."""
+    keyring, kdf = _unlock(path, passphrase)
+    changed = change(keyring)
+    atomic_write(path, _serialise(changed, kdf), mode=SECRET_FILE_MODE, overwrite=True)
+    return changed
+
+
+def recover_keyfile(
+    path: Path, recovery_key: bytes, new_passphrase: str, *, output: Path | None = None
+) -> Keyring:
+    """Open the key file's recovery copy with ``recovery_key`` and write a working key
+    file sealed by ``new_passphrase`` (fresh salt, the file's Argon2id cost) to
+    ``output``, or in place of ``path``.  The recovery copy is kept, so the same shares
+    recover the new file too.
+
+    Raises KeyFileCorrupt if the file has no recovery copy, WrongPassphrase if the
+    recovery key is not this file's.
+    """
+    _passphrase_bytes(new_passphrase)
+    document = _read_document(path)
+    if document["format"] != codec.FORMAT:
+        raise KeyFileCorrupt(f"{path} holds no secret keys (it is a public key file)")
+    if "recovery" not in document:
+        raise KeyFileCorrupt(f"key file {path} has no recovery copy (run keys split first)")
+    with _corrupt_unless_well_formed(path):
+        outer_public = codec.get_object(document, "public")
+        recovery = codec.get_object(document, "recovery")
+        if recovery.get("alg") != RECOVERY_ALG:
+            raise ValueError("recovery.alg")
+        check = codec.decode_b64(recovery.get("check"), CHECK_SIZE)
+        sealed = codec.decode_b64(recovery.get("sealed"))
+        kdf_obj = document.get("kdf")
+        opslimit, memlimit = argon2id.OPSLIMIT_MODERATE, argon2id.MEMLIMIT_MODERATE
+        if isinstance(kdf_obj, dict):
+            opslimit = codec.get_int(kdf_obj, "opslimit", argon2id.OPSLIMIT_MIN, MAX_KDF_OPSLIMIT)
+            memlimit = codec.get_int(kdf_obj, "memlimit", argon2id.MEMLIMIT_MIN, MAX_KDF_MEMLIMIT)
+    if not hmac.compare_digest(recovery_check(recovery_key), check):
+        raise WrongPassphrase(f"the shares do not recover key file {path}")
+    try:
+        secret_json = SecretBox(recovery_key).decrypt(sealed)
+    except (nacl.exceptions.CryptoError, ValueError):
+        raise KeyFileCorrupt(f"the recovery copy in key file {path} is damaged") from None
+    keyring = _open_secrets(path, outer_public, secret_json)
+    if keyring.recovery_key != recovery_key:
+        raise KeyFileCorrupt(f"the recovery copy in key file {path} is damaged")
+    kdf = _new_kdf(new_passphrase, opslimit, memlimit)
+    target = output if output is not None else path
+    atomic_write(target, _serialise(keyring, kdf), mode=SECRET_FILE_MODE, overwrite=output is None)
+    return keyring
+
+
 def change_passphrase(path: Path, old: str, new: str) -> None:
     """Re-seal the key file under ``new`` (fresh salt, same Argon2id cost)."""
     _passphrase_bytes(new)
@@ -223,8 +304,13 @@ def is_full_keyfile(path: Path) -> bool:
     return document["format"] == codec.FORMAT or "sealed" in document
 
 
-def write_public_keyfile(public: PublicKeyring, path: Path) -> None:
+def write_public_keyfile(
+    public: PublicKeyring, path: Path, *, verify_keys: Sequence[VerifyKey] = ()
+) -> None:
     """Write the public key file for the intake tier (mode 0644; nothing secret in it).
+
+    ``verify_keys`` (the current signing verify key first, then retired ones) are
+    published with it, so old bureau batches can be checked after a signing rotation.
 
     Replaces an older public key file (after a rotation), but never anything else:
     overwriting the full key file by mistake would destroy the secret keys.
@@ -238,10 +324,13 @@ def write_public_keyfile(public: PublicKeyring, path: Path) -> None:
             raise KeyFileError(
                 f"{path} exists and is not a public key file; refusing to replace it"
             )
+    public_obj = codec.encode_public(public)
+    if verify_keys:
+        public_obj.update(codec.encode_verify_keys(verify_keys[0], tuple(verify_keys[1:])))
     document = {
         "format": codec.PUBLIC_FORMAT,
         "version": codec.VERSION,
-        "public": codec.encode_public(public),
+        "public": public_obj,
     }
     data = (json.dumps(document, indent=2) + "\n").encode("utf-8")
     atomic_write(path, data, mode=PUBLIC_FILE_MODE, overwrite=True)
@@ -256,3 +345,15 @@ def load_public_keyfile(path: Path) -> PublicKeyring:
     document = _read_document(path)
     with _corrupt_unless_well_formed(path):
         return codec.decode_public(codec.get_object(document, "public"))
+
+
+def load_verify_keys(path: Path) -> list[VerifyKey]:
+    """The signing verify keys a key file or public key file names: current first, then
+    retired ones.  ``[]`` for a public key file written without them."""
+    document = _read_document(path)
+    with _corrupt_unless_well_formed(path):
+        public_obj = codec.get_object(document, "public")
+        if public_obj.get("verify_key") is None:
+            return []
+        current = VerifyKey(codec.decode_b64(public_obj.get("verify_key"), codec.KEY_SIZE))
+        return [current, *codec.decode_previous_verify_keys(public_obj)]

@@ -91,12 +91,27 @@ def derive_receipt_keys(digits: str, public: PublicKeyring) -> ReceiptKeys:
     Argon2id(domain + receipt, deployment salt) gives 64 bytes: the first 32 are the
     lookup token (stored only as its SHA-256), the last 32 seed the applicant's X25519
     keypair.  ``digits`` may be formatted; it is parsed (and Luhn-checked) first.
+    New receipts use the current salt.
+    """
+    return _derive(parse_receipt(digits), public.receipt_salt, public)
+
+
+def derive_receipt_keys_all(digits: str, public: PublicKeyring) -> list[ReceiptKeys]:
+    """The receipt's keys under every salt still honoured, the current salt first.
+
+    A receipt issued before a salt rotation was registered under an older salt.  All
+    salts are always derived, found or not, so the time a sign-in takes says nothing
+    about which generation (if any) the receipt belongs to.
     """
     receipt = parse_receipt(digits)
+    return [_derive(receipt, salt, public) for salt in public.receipt_salts]
+
+
+def _derive(receipt: str, salt: bytes, public: PublicKeyring) -> ReceiptKeys:
     out = argon2id.kdf(
         64,
         _DOMAIN + receipt.encode("ascii"),
-        public.receipt_salt,
+        salt,
         opslimit=public.receipt_params.opslimit,
         memlimit=public.receipt_params.memlimit,
     )

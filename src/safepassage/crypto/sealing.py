@@ -275,3 +275,29 @@ def open_envelope_body(value: Sealed, keyring: Keyring) -> dict[str, object]:
     if not isinstance(data, dict):
         raise CryptoError("the sealed envelope body is not a JSON object")
     return data
+
+
+def needs_rewrap(value: Sealed, keyring: Keyring) -> bool:
+    """Whether ``value`` names an older programme key generation than the active one
+    (read from the unauthenticated header: a hint for choosing work, not a proof)."""
+    named = set(recipients(value))
+    older = set(keyring.secret_keys) - {keyring.public.active_key_id}
+    return bool(named & older)
+
+
+def rewrap(value: Sealed, keyring: Keyring) -> Sealed:
+    """The same value with its data key wrapped for the active programme key only.
+
+    Entries for other programme generations are dropped; entries of recipients outside
+    the keyring (web applicants' receipt keys) are kept byte for byte, so applicants
+    still open their messages.  The header is authenticated with the data key first,
+    and the body is neither decrypted nor changed: its own MAC still guards it.
+    """
+    parts = _parse(value.blob)
+    data_key = _data_key(parts, keyring.secret_keys)
+    active = keyring.public.active_public_key
+    kept = [entry for entry in parts.entries if entry[0] not in keyring.secret_keys]
+    entries = key_id(active) + SealedBox(active).encrypt(data_key)
+    entries += b"".join(kid + wrapped for kid, wrapped in kept)
+    header = MAGIC + bytes([1 + len(kept)]) + entries
+    return Sealed(header + _header_tag(data_key, header) + parts.body)

@@ -1,9 +1,11 @@
 """Reading an applicant's conversation with the key derived from the receipt.
 
-Sign-in spends one Argon2id derivation (production cost) for every well-formed receipt,
-found or not, followed by the same one indexed lookup, so a wrong receipt costs and
-looks exactly like any other wrong receipt.  Messages are opened in this process with
-the applicant's key from the session cookie; the programme's secret key is never needed.
+Sign-in spends one Argon2id derivation (production cost) per receipt salt generation
+for every well-formed receipt, found or not, followed by the same indexed lookups, so a
+wrong receipt costs and looks exactly like any other wrong receipt, and a receipt issued
+before a salt rotation looks like one issued after it.  Messages are opened in this
+process with the applicant's key from the session cookie; the programme's secret key is
+never needed.
 
 On PostgreSQL the intake's database role may not read contacts or messages at all: it
 calls two SECURITY DEFINER functions (cases migration 0005) that answer for one lookup
@@ -22,7 +24,7 @@ from nacl.public import PrivateKey
 from safepassage.cases.models import Contact, Direction, Message
 from safepassage.cases.states import Channel
 from safepassage.crypto.errors import CryptoError
-from safepassage.crypto.receipts import ReceiptKeys, derive_receipt_keys
+from safepassage.crypto.receipts import ReceiptKeys, derive_receipt_keys_all
 from safepassage.crypto.runtime import get_public_keyring
 from safepassage.crypto.sealing import Sealed, open_text_as_applicant
 from safepassage.intake.throttling import argon2_slot
@@ -87,11 +89,12 @@ def sign_in(receipt: str) -> ReceiptKeys | None:
     ``throttling.Busy`` if no Argon2id slot frees up in time.
     """
     with argon2_slot():
-        keys = derive_receipt_keys(receipt, get_public_keyring())
-    contact = find_web_contact(keys.lookup_hash)
-    if contact is None or contact.public_key != bytes(keys.public_key):
-        return None
-    return keys
+        candidates = derive_receipt_keys_all(receipt, get_public_keyring())
+    for keys in candidates:  # the current salt first
+        contact = find_web_contact(keys.lookup_hash)
+        if contact is not None and contact.public_key == bytes(keys.public_key):
+            return keys
+    return None
 
 
 def _latest_rows(contact: InboxContact) -> list[_Row]:
