@@ -1,0 +1,59 @@
+"""Fixtures for the key rotation tests: a key file of their own, installed like a tier's.
+
+Each test gets a fresh key file (fast Argon2id) whose keyring is installed in the
+process before any data is made, so everything the test stores is sealed to it, and the
+CLI commands (run in-process, on the test database) find it through the settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import nacl.pwhash
+import pytest
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+from safepassage.crypto import runtime
+from safepassage.crypto.keyfile import create_keyfile, load_keyring
+from safepassage.crypto.keys import Keyring, ReceiptParams
+
+PASSPHRASE = "rotation tests passphrase"
+FAST_RECEIPTS = ReceiptParams(opslimit=1, memlimit=8 * 1024 * 1024)
+
+
+@dataclass
+class Deployment:
+    """The key file of a test deployment; ``restart()`` reloads it as a restarted
+    console/worker would after a rotation."""
+
+    path: Path
+    keyring: Keyring
+
+    def restart(self) -> Keyring:
+        """Load the key file again and install it in the process."""
+        self.keyring = load_keyring(self.path, PASSPHRASE)
+        runtime.install_keyring(self.keyring)
+        return self.keyring
+
+
+@pytest.fixture
+def deployment(
+    tmp_path: Path, settings: SettingsWrapper, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Deployment]:
+    path = tmp_path / "keys.json"
+    keyring = create_keyfile(
+        path,
+        PASSPHRASE,
+        kdf_opslimit=nacl.pwhash.argon2id.OPSLIMIT_MIN,
+        kdf_memlimit=nacl.pwhash.argon2id.MEMLIMIT_MIN,
+        receipt_params=FAST_RECEIPTS,
+    )
+    settings.SAFEPASSAGE_KEY_FILE = path
+    monkeypatch.setenv(settings.SAFEPASSAGE_KEY_PASSPHRASE_ENV, PASSPHRASE)
+    # setup_django() in the CLI sets the role variable; keep it from leaking.
+    monkeypatch.setenv("SAFEPASSAGE_ROLE", "all")
+    runtime.install_keyring(keyring)
+    yield Deployment(path=path, keyring=keyring)
+    runtime.reset()
