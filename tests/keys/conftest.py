@@ -18,6 +18,8 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from safepassage.crypto import runtime
 from safepassage.crypto.keyfile import create_keyfile, load_keyring
 from safepassage.crypto.keys import Keyring, ReceiptParams
+from safepassage.intake import throttling
+from safepassage.intake.envelope_writer import WRITER
 
 PASSPHRASE = "rotation tests passphrase"
 FAST_RECEIPTS = ReceiptParams(opslimit=1, memlimit=8 * 1024 * 1024)
@@ -36,6 +38,22 @@ class Deployment:
         self.keyring = load_keyring(self.path, PASSPHRASE)
         runtime.install_keyring(self.keyring)
         return self.keyring
+
+
+@pytest.fixture(autouse=True)
+def intake_limits(settings: SettingsWrapper) -> Iterator[None]:
+    """The intake's rate limits out of the way (these tests submit and sign in several
+    times), fresh buckets, and the envelope writer stopped after each test (as in
+    tests/intake: a test database cannot be dropped while its connection is open)."""
+    settings.SAFEPASSAGE_WORKERS = 1
+    settings.SAFEPASSAGE_SUBMIT_RATE_CLIENT = "1000/1"
+    settings.SAFEPASSAGE_SUBMIT_RATE_GLOBAL = "1000/1"
+    settings.SAFEPASSAGE_SIGNIN_RATE_CLIENT = "1000/1"
+    settings.SAFEPASSAGE_SIGNIN_RATE_GLOBAL = "1000/1"
+    throttling.reset()
+    yield
+    throttling.reset()
+    WRITER.stop()
 
 
 @pytest.fixture

@@ -32,7 +32,13 @@ class Made:
     operator: Account
 
 
-def make_data(client: Client, keyring: Keyring, *, name: str = "Иванов Иван") -> Made:
+def make_data(
+    client: Client,
+    keyring: Keyring,
+    *,
+    name: str = "Иванов Иван",
+    relative: str = "+380 67 765 43 21",
+) -> Made:
     """A website submission (identity, reach-back numbers, a long first message), the
     worker's processing, an operator's reply sealed to the applicant, a note and a
     relative's phone added by the operator."""
@@ -61,7 +67,7 @@ def make_data(client: Client, keyring: Keyring, *, name: str = "Иванов И�
     )
     post_reply(case, by=operator, text="Мы получили ваше сообщение. Оставайтесь на месте.")
     add_note(case, by=operator, text="Говорит о двоих товарищах.")
-    add_relative_contact(case, by=operator, channel="sms", identity="+380 67 765 43 21")
+    add_relative_contact(case, by=operator, channel="sms", identity=relative)
     return Made(receipt=receipt, case=case, operator=operator)
 
 

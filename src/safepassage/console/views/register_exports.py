@@ -22,6 +22,7 @@ from safepassage.register.domain import (
     approve_bureau_export,
     open_bureau_export,
     prepare_bureau_export,
+    programme_key_that_signed,
     programme_verify_key,
     records_due_for_transmission,
     reject_bureau_export,
@@ -212,8 +213,17 @@ def export_signature(request: HttpRequest, batch: int) -> HttpResponse:
 
 @console_view(Role.REGISTRAR, Role.SUPERVISOR)
 @require_GET
-def verify_key(_request: HttpRequest) -> HttpResponse:
-    """The programme's public signing key (PEM), for whoever checks the batches."""
-    return _attachment(
-        verify_key_pem(programme_verify_key()), VERIFY_KEY_FILENAME, "application/x-pem-file"
-    )
+def verify_key(request: HttpRequest) -> HttpResponse:
+    """The programme's public signing key (PEM), for whoever checks the batches.
+
+    With ``?batch=N``: the key that signed that batch, which for a batch approved before
+    a signing-key rotation is the retired key (still published), not the current one.
+    """
+    key = programme_verify_key()
+    batch = request.GET.get("batch", "")
+    if batch.isascii() and batch.isdigit() and len(batch) < 10:
+        export = get_export_for(account_of(request), int(batch))
+        if export.signature:
+            payload = open_bureau_export(export)
+            key = programme_key_that_signed(payload, bytes(export.signature)) or key
+    return _attachment(verify_key_pem(key), VERIFY_KEY_FILENAME, "application/x-pem-file")

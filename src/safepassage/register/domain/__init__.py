@@ -48,7 +48,9 @@ from safepassage.register.domain.records import (
     update_record_details,
 )
 from safepassage.register.domain.signing import (
+    programme_key_that_signed,
     programme_verify_key,
+    programme_verify_keys,
     verify_bureau_export,
     verify_key_fingerprint,
     verify_key_pem,
@@ -88,7 +90,9 @@ __all__ = [
     "open_value",
     "overdue_count",
     "prepare_bureau_export",
+    "programme_key_that_signed",
     "programme_verify_key",
+    "programme_verify_keys",
     "record_welfare_event",
     "record_wish",
     "records_due_for_transmission",

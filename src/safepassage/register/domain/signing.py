@@ -32,6 +32,23 @@ def programme_verify_key() -> VerifyKey:
     return get_keyring().signing_key.verify_key
 
 
+def programme_verify_keys() -> list[VerifyKey]:
+    """Every verify key the programme has published: the current one first, then those of
+    signing keys retired by ``safepassage keys rotate-signing`` (newest first)."""
+    keyring = get_keyring()
+    return [keyring.signing_key.verify_key, *keyring.previous_verify_keys]
+
+
+def programme_key_that_signed(data: bytes, signature: bytes) -> VerifyKey | None:
+    """The programme verify key (current or retired) under which ``signature`` over
+    ``data`` verifies, or None: a batch approved before a signing rotation is checked
+    with the key that signed it."""
+    for key in programme_verify_keys():
+        if verify_bureau_export(data, signature, key):
+            return key
+    return None
+
+
 def sign_bureau_export(payload: bytes) -> bytes:
     """The detached Ed25519 signature of ``payload`` with the programme signing key."""
     return bytes(get_keyring().signing_key.sign(payload).signature)
