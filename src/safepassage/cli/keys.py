@@ -19,9 +19,14 @@ from safepassage.cli.setup import check_database, passphrase_from_environment, s
 if TYPE_CHECKING:
     from safepassage.crypto.keys import Keyring
 
+# The order matters: a tier loads its keys once, at start (see docs/decisions.md).
 _RESTART = (
-    "Restart console and worker, and give the intake tier the new public key file "
+    "Restart console and worker first, then give the intake tier the new public key file "
     "(keys show-public --output FILE)."
+)
+_INTAKE_FIRST = (
+    "Give the intake tier the new public key file first (keys show-public --output FILE), "
+    "then restart console and worker."
 )
 
 
@@ -170,7 +175,8 @@ def _rotate_signing(path: Path, passphrase: str, _args: argparse.Namespace) -> N
     ring = keyfile.update_keyfile(path, passphrase, generations.with_new_signing_key)
     print(
         f"new signing key; {len(ring.previous_verify_keys)} earlier verify keys stay "
-        f"published so earlier batches still verify. {_RESTART}"
+        "published so earlier batches still verify. Restart the console and publish the "
+        "new public key file (keys show-public --output FILE)."
     )
 
 
@@ -181,7 +187,7 @@ def _rotate_receipt_salt(path: Path, passphrase: str, _args: argparse.Namespace)
     print(
         "new receipt salt for new receipts; "
         f"{len(ring.public.previous_receipt_salts)} earlier salts kept for old receipts. "
-        f"{_RESTART}"
+        f"{_INTAKE_FIRST}"
     )
 
 
