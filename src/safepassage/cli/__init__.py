@@ -79,6 +79,20 @@ def _parser() -> argparse.ArgumentParser:
 
     audit_cli.add_parser(sub)
 
+    backup = sub.add_parser("backup", help="encrypted backups of the database, and restores")
+    backup_sub = backup.add_subparsers(dest="backup_command", required=True)
+    create = backup_sub.add_parser(
+        "create", help="write one backup file encrypted to the programme public key"
+    )
+    create.add_argument("--output", required=True, help="the file to write (must not exist)")
+    restore = backup_sub.add_parser(
+        "restore", help="restore a backup into the configured (empty) database"
+    )
+    restore.add_argument("file", help="the backup file")
+    restore.add_argument(
+        "--force", action="store_true", help="replace everything in a non-empty database"
+    )
+
     sub.add_parser("check", help="deployment self-check")
 
     db = sub.add_parser("db", help="database administration (PostgreSQL)")
@@ -114,6 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from safepassage.cli import keys as keys_cli
 
             return keys_cli.run(args)
+        if args.command == "backup":
+            from safepassage.cli import backup as backup_cli
+
+            return backup_cli.run(args)
         if args.command == "audit":
             return audit_cli.run(args)
         if args.command == "db":

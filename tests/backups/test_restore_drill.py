@@ -1,0 +1,182 @@
+"""The restore drill: demo data -> backup -> restore elsewhere -> the console works on it.
+
+Runs on whichever database the suite runs on (SQLite and PostgreSQL), with the CLI as a
+real subprocess: the backup from a host holding the public key file only, the restore
+from one holding the key file and passphrase.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.db import connections
+from django.test import Client
+
+from safepassage.audit.chain import verify_chain
+from safepassage.backups.fileformat import decrypt_stream, read_header, unwrap_stream_key
+from safepassage.backups.service import COUNTED
+from safepassage.cases.models import Case
+from safepassage.console.forms.queue import OPEN_STATES
+from safepassage.crypto.keyfile import write_public_keyfile
+from safepassage.crypto.keys import Keyring
+from safepassage.crypto.sealing import seal
+from safepassage.demo.load import DemoLogin, create_accounts, create_campaigns, create_cases
+from safepassage.demo.texts import DEMO_MESSAGES
+from safepassage.register.domain import open_record_for_surrendered_case
+from tests.console.helpers import sign_in, totp_code
+from tests.intake.helpers import post_form
+
+from .helpers import (
+    backup_env,
+    restore_env,
+    run_cli,
+    scratch_database,
+    serving_from,
+    table_count,
+)
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+SURNAME = "Пономаренко-Тестовый"
+
+
+@dataclass(frozen=True)
+class Source:
+    """The demo deployment the drill backs up, and what it must find again."""
+
+    name: str
+    logins: dict[str, DemoLogin]
+    receipts: dict[str, str]
+    open_references: set[str]
+    counts: dict[str, int]
+    backup: Path
+
+
+def _source_database() -> str:
+    return str(connections["default"].settings_dict["NAME"])
+
+
+@pytest.fixture
+def source(tmp_path: Path, installed_keys: Keyring) -> Source:
+    """Demo data in the test database, a register record with a sealed name, a backup."""
+    logins = {login.username: login for login in create_accounts()}
+    create_campaigns()
+    receipts = create_cases()
+    surrendered = Case.objects.filter(state="surrendered").first()
+    assert surrendered is not None
+    record = open_record_for_surrendered_case(surrendered, by=None)
+    record.surname = seal(SURNAME, to=installed_keys.public)
+    record.save()
+    public_file = tmp_path / "public.json"
+    write_public_keyfile(installed_keys.public, public_file)
+    backup = tmp_path / "nightly.spbackup"
+    created = run_cli(
+        "backup",
+        "create",
+        "--output",
+        str(backup),
+        env=backup_env(tmp_path, _source_database(), public_file),
+    )
+    assert created.returncode == 0, created.stderr
+    return Source(
+        name=_source_database(),
+        logins=logins,
+        receipts=receipts,
+        open_references=set(
+            Case.objects.filter(state__in=OPEN_STATES).values_list("reference", flat=True)
+        ),
+        counts={label: apps.get_model(model).objects.count() for label, model in COUNTED},
+        backup=backup,
+    )
+
+
+@pytest.fixture
+def restored(tmp_path: Path, keyfile_path: Path, source: Source) -> Iterator[str]:
+    """The backup restored into a new, empty database through the CLI."""
+    with scratch_database(tmp_path, "restored") as name:
+        result = run_cli(
+            "backup", "restore", str(source.backup), env=restore_env(tmp_path, name, keyfile_path)
+        )
+        assert result.returncode == 0, result.stderr
+        for label, count in source.counts.items():
+            assert f"  {label}: {count}\n" in result.stdout
+        assert source.counts["register records"] > 0
+        assert "audit chain intact" in result.stdout
+        yield name
+
+
+def test_the_backup_file_is_private_and_holds_no_plaintext(
+    source: Source, installed_keys: Keyring
+) -> None:
+    assert source.backup.stat().st_mode & 0o777 == 0o600
+    data = source.backup.read_bytes()
+    message = DEMO_MESSAGES["ru"][0][1]
+    reference = sorted(source.open_references)[0]
+    # The same values are in the plaintext the backup carries, so the scan can fail.
+    with source.backup.open("rb") as handle:
+        header = read_header(handle)
+        plaintext = b"".join(
+            decrypt_stream(handle, header, unwrap_stream_key(header, installed_keys))
+        )
+    for needle in (reference, "operator-ko", "KURSK24"):
+        assert needle.encode() in plaintext
+        assert needle.encode() not in data
+    for needle in (message, SURNAME, source.receipts["ru"]):
+        assert needle.encode() not in data
+        assert needle.encode("utf-16-le") not in data
+    assert header.meta.key_id == installed_keys.public.active_key_id.hex()
+    assert header.meta.database == connections["default"].vendor
+
+
+def test_restore_drill_console_receipts_and_audit_chain(source: Source, restored: str) -> None:
+    with serving_from(restored):
+        report = verify_chain()
+        assert report.ok
+        assert report.checked == source.counts["audit events"]
+        assert (
+            set(Case.objects.filter(state__in=OPEN_STATES).values_list("reference", flat=True))
+            == source.open_references
+        )
+
+        # The console, signed in through the real password and TOTP pages.
+        supervisor = source.logins["supervisor"]
+        console = Client()
+        sign_in(console, "supervisor", supervisor.password, totp_code(supervisor.totp_secret))
+        queue = console.get("/console/queue/", {"scope": "all"})
+        assert queue.status_code == 200
+        page = queue.content.decode()
+        missing = {ref for ref in source.open_references if ref not in page}
+        assert not missing
+        russian = Case.objects.filter(language="ru").order_by("id").first()
+        assert russian is not None
+        detail = console.get(f"/console/cases/{russian.reference}/")
+        assert detail.status_code == 200
+        assert DEMO_MESSAGES["ru"][0][1] in detail.content.decode()
+
+        # A web applicant's receipt still opens the inbox through the intake sign-in.
+        applicant = Client()
+        signed_in = post_form(applicant, "/ru/inbox", {"receipt": source.receipts["ru"]})
+        assert signed_in.status_code == 303
+        inbox = applicant.get("/ru/inbox")
+        assert inbox.status_code == 200
+        assert DEMO_MESSAGES["ru"][0][1] in inbox.content.decode()
+
+
+def test_restore_refuses_a_non_empty_database_unless_forced(
+    tmp_path: Path, keyfile_path: Path, source: Source, restored: str
+) -> None:
+    env = restore_env(tmp_path, restored, keyfile_path)
+    refused = run_cli("backup", "restore", str(source.backup), env=env)
+    assert refused.returncode != 0
+    assert "Traceback" not in refused.stderr
+    assert refused.stderr.strip().count("\n") == 0
+    assert "not empty" in refused.stderr
+    assert "--force" in refused.stderr
+    forced = run_cli("backup", "restore", "--force", str(source.backup), env=env)
+    assert forced.returncode == 0, forced.stderr
+    assert "audit chain intact" in forced.stdout
+    assert table_count(restored) > 0
