@@ -25,6 +25,7 @@ from tests.intake.helpers import post_form
 
 from .conftest import SURNAME, Source
 from .helpers import (
+    is_sqlite,
     restore_env,
     run_cli,
     scratch_database,
@@ -117,7 +118,28 @@ def test_restore_refuses_a_non_empty_database_unless_forced(
     assert refused.stderr.strip().count("\n") == 0
     assert "not empty" in refused.stderr
     assert "--force" in refused.stderr
+    # A forced restore of a damaged file must leave the database it would replace intact.
+    flipped = bytearray(source.backup.read_bytes())
+    flipped[len(flipped) - 40] ^= 0x01
+    damaged = tmp_path / "damaged.spbackup"
+    damaged.write_bytes(bytes(flipped))
+    tables = table_count(restored)
+    failed = run_cli("backup", "restore", "--force", str(damaged), env=env)
+    assert failed.returncode != 0
+    assert "damaged or was altered" in failed.stderr
+    assert table_count(restored) == tables
+    with serving_from(restored):
+        assert Case.objects.count() == source.counts["cases"]
+        assert verify_chain().ok
     forced = run_cli("backup", "restore", "--force", str(source.backup), env=env)
     assert forced.returncode == 0, forced.stderr
     assert "audit chain intact" in forced.stdout
-    assert table_count(restored) > 0
+    assert table_count(restored) == tables
+    # No plaintext working directory is left beside either database.
+    for database in (source.name, restored):
+        if is_sqlite():
+            leftovers = [
+                *Path(database).parent.glob(".backup-*"),
+                *Path(database).parent.glob(".restore-*"),
+            ]
+            assert not leftovers
