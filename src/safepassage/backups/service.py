@@ -243,7 +243,10 @@ def restore_backup(path: Path, keyring: Keyring, *, force: bool) -> RestoreRepor
 
 def _restore_sqlite(handle: BinaryIO, header: BackupHeader, key: bytes) -> None:
     target = _sqlite_path()
-    workdir = Path(tempfile.mkdtemp(prefix=".restore-", dir=target.parent))
+    try:
+        workdir = Path(tempfile.mkdtemp(prefix=".restore-", dir=target.parent))
+    except OSError as error:
+        raise BackupError(f"cannot restore into {target}: {error.strerror}") from None
     try:
         with progress_bar("restore", None) as advance:
             sqlite.install(decrypt_stream(handle, header, key), target, workdir, advance)

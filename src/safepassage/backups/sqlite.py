@@ -71,7 +71,8 @@ def install(
     otherwise replay them into the restored file.
     """
     staged = workdir / "restored.sqlite3"
-    with staged.open("xb") as handle:
+    # 0600 like the key file: the restored database is the plaintext-bearing store.
+    with os.fdopen(os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
         for chunk in stream:
             handle.write(chunk)
             progress(len(chunk))
