@@ -131,6 +131,7 @@ def restore(
         command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors, env=env
     )
     assert process.stdin is not None  # PIPE was requested
+    stopped_early = False
     try:
         if force:
             process.stdin.write(FORCE_PREAMBLE)
@@ -138,7 +139,7 @@ def restore(
             process.stdin.write(chunk)
             progress(len(chunk))
     except BrokenPipeError:
-        pass  # psql stopped at an error; its exit code says so below
+        stopped_early = True  # psql stopped at an error; its exit code says so below
     except BaseException:
         # Kill before closing stdin: an end of input would make psql commit.
         process.kill()
@@ -150,3 +151,6 @@ def restore(
     if code != 0:
         detail = _first_line(errors)
         raise BackupError(f"psql stopped the restore (exit {code}: {detail}); nothing restored")
+    if stopped_early:
+        # psql ended cleanly before the backup did: the rest was never authenticated.
+        raise BackupError("psql ended before the backup did; check the restored database")
