@@ -41,6 +41,10 @@ class NotARecipient(CryptoError):
     """None of the available secret keys can open this sealed value."""
 
 
+class KeyShredded(NotARecipient):
+    """The value's case key no longer exists: its case was purged (crypto-shredded)."""
+
+
 class MalformedReceipt(CryptoError):
     """A receipt number is not 16 digits with a valid check digit."""
 

@@ -24,6 +24,7 @@ from nacl.encoding import RawEncoder
 from nacl.public import PrivateKey, PublicKey, SealedBox
 from nacl.secret import SecretBox
 
+from safepassage.crypto import _sp2
 from safepassage.crypto.errors import CryptoError, NotARecipient, TamperedValue
 from safepassage.crypto.keys import KEY_ID_SIZE, Keyring, PublicKeyring, key_id
 
@@ -55,7 +56,10 @@ class Sealed:
         if not isinstance(blob, bytes | bytearray | memoryview):
             raise TypeError(f"Sealed wraps bytes, not {type(blob).__name__}")
         data = bytes(blob)
-        _parse(data)
+        if _sp2.is_sp2(data):
+            _sp2.parse(data)
+        else:
+            _parse(data)
         object.__setattr__(self, "_blob", data)
 
     @classmethod
@@ -223,8 +227,12 @@ def open_sealed(value: Sealed, keyring: Keyring) -> bytes:
     """Open ``value`` with any generation of the programme's secret keys.
 
     Raises NotARecipient if no key in the keyring can open it and TamperedValue if it
-    is malformed or fails authentication.
+    is malformed or fails authentication.  A case-sealed (SP2) value is opened through
+    its case key; KeyShredded (a NotARecipient) if that key was destroyed.
     """
+    if isinstance(value, Sealed) and _sp2.is_sp2(value.blob):
+        parts = _sp2.parse(value.blob)
+        return _decrypt_body(_sp2.data_key_with_keyring(parts, keyring), parts.body)
     return _open(value, keyring.secret_keys)
 
 
@@ -235,6 +243,10 @@ def open_text(value: Sealed, keyring: Keyring) -> str:
 
 def open_as_applicant(value: Sealed, applicant_key: PrivateKey) -> bytes:
     """Open ``value`` with the web applicant's receipt-derived secret key."""
+    if isinstance(value, Sealed) and _sp2.is_sp2(value.blob):
+        parts = _sp2.parse(value.blob)
+        kid = key_id(applicant_key.public_key)
+        return _decrypt_body(_sp2.data_key_as_applicant(parts, applicant_key, kid), parts.body)
     return _open(value, {key_id(applicant_key.public_key): applicant_key})
 
 
@@ -301,3 +313,48 @@ def rewrap(value: Sealed, keyring: Keyring) -> Sealed:
     entries += b"".join(kid + wrapped for kid, wrapped in kept)
     header = MAGIC + bytes([1 + len(kept)]) + entries
     return Sealed(header + _header_tag(data_key, header) + parts.body)
+
+# --- Case keys (SP2, crypto-shredding): additive to SP1, see ``_sp2``. ---------------
+
+
+def is_case_sealed(value: Sealed) -> bool:
+    """Whether ``value`` is sealed under a case key (SP2) rather than the programme key."""
+    return _sp2.is_sp2(value.blob)
+
+
+def case_key_id_of(value: Sealed) -> bytes | None:
+    """The case key id an SP2 value depends on (None for SP1; unauthenticated hint)."""
+    return _sp2.parse(value.blob).case_key_id if _sp2.is_sp2(value.blob) else None
+
+
+def rewrap_to_case_key(
+    value: Sealed, keyring: Keyring, *, case_key_id: bytes, case_key: bytes
+) -> Sealed:
+    """Turn an SP1 value into SP2 under ``case_key``, keeping its body and applicants.
+
+    The data key is opened with the programme key and wrapped under the case key only;
+    recipients that are not programme keys (a web applicant's receipt-derived key) keep
+    their entries unchanged.  The body is authenticated first, so a damaged value is not
+    given a fresh valid header.  An SP2 value already under ``case_key_id`` is returned as
+    it is; one under another case's key (moved by a merge) is re-wrapped the same way.
+    """
+    if _sp2.is_sp2(value.blob):
+        moved = _sp2.parse(value.blob)
+        if moved.case_key_id == case_key_id:
+            return value
+        data_key = _sp2.data_key_with_keyring(moved, keyring)
+        applicants, body = moved.applicants, moved.body
+    else:
+        parts = _parse(value.blob)
+        data_key = _data_key(parts, keyring.secret_keys)
+        applicants = [(kid, box) for kid, box in parts.entries if kid not in keyring.secret_keys]
+        body = parts.body
+    _decrypt_body(data_key, body)
+    blob = _sp2.assemble(
+        data_key,
+        case_key_id=case_key_id,
+        case_key=case_key,
+        applicants=applicants[: _sp2.MAX_APPLICANTS],
+        body=body,
+    )
+    return Sealed(blob)

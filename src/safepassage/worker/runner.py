@@ -5,7 +5,8 @@ single row per submission (half the writes under a flood), and the worker drains
 in arrival order.  Everything else (outbound sends with retries, periodic jobs) runs
 through Django's tasks API on the database backend, in a second thread of the same
 process.  django-tasks has no scheduler, so a third, small thread enqueues the periodic
-jobs (folding the analytics counters; signing the audit chain's head) on a timer.
+jobs (folding the analytics counters; signing the audit chain's head; retention:
+housekeeping, case keys, purges) on a timer.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import threading
 import time
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connections, transaction
@@ -25,6 +27,8 @@ from django_tasks_db.models import DBTaskResult
 from safepassage.analytics.tasks import squash_counters_task
 from safepassage.audit.tasks import sign_audit_head_task
 from safepassage.db.locks import lock_for_transaction
+from safepassage.retention.conf import retention_settings
+from safepassage.retention.tasks import retention_task
 from safepassage.worker.envelopes import process_pending
 
 logger = logging.getLogger(__name__)
@@ -40,7 +44,7 @@ _STALE_RUN = timedelta(hours=1)
 _SCHEDULE_LOCK = 0x5350_5343
 
 
-def enqueue_if_idle(task: Task[[], int]) -> bool:
+def enqueue_if_idle(task: Task[[], Any]) -> bool:
     """Enqueue ``task`` unless one is already waiting or running.
 
     Returns whether one was enqueued.  Several workers may call this at once: on
@@ -70,6 +74,11 @@ def enqueue_if_idle(task: Task[[], int]) -> bool:
 def enqueue_squash_if_idle() -> bool:
     """Enqueue ``squash_counters_task`` unless one is already waiting or running."""
     return enqueue_if_idle(squash_counters_task)
+
+
+def enqueue_retention_if_idle() -> bool:
+    """Enqueue ``retention_task`` unless one is already waiting or running."""
+    return enqueue_if_idle(retention_task)
 
 
 class WorkerRunner:
@@ -135,12 +144,17 @@ class WorkerRunner:
             connections.close_all()
 
     def _periodic_loop(self) -> None:
-        # The first squash runs at start-up: it folds whatever piled up while stopped.
-        # The first head signature follows half a minute later (sooner if the interval is
-        # shorter), once start-up work has settled, pinning the chain as the worker found it.
-        jobs = [(squash_counters_task, self.squash_every), (sign_audit_head_task, self.sign_every)]
+        # The first squash and retention run at start-up: they handle whatever piled up
+        # while the worker was stopped.  The first head signature follows half a minute
+        # later (sooner if the interval is shorter), once start-up work has settled,
+        # pinning the chain as the worker found it.
+        jobs: list[tuple[Task[[], Any], float]] = [
+            (squash_counters_task, self.squash_every),
+            (sign_audit_head_task, self.sign_every),
+            (retention_task, retention_settings().every_seconds),
+        ]
         start = time.monotonic()
-        due = [start, start + min(self.sign_every, FIRST_SIGNATURE_AFTER)]
+        due = [start, start + min(self.sign_every, FIRST_SIGNATURE_AFTER), start]
         while not self._stop.is_set():
             close_old_connections()
             now = time.monotonic()

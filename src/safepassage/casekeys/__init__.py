@@ -1,0 +1,1 @@
+"""Per-case data-encryption keys, the root of crypto-shredding (see docs/decisions.md)."""

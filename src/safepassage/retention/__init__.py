@@ -1,0 +1,1 @@
+"""Retention rules, legal holds and the purge of cases (issue 13)."""
