@@ -56,6 +56,10 @@ SUPERVISOR_ONLY = {
     "console:flood-confirm",
     "console:flood-dismiss",
     "console:flood-member-remove",
+    # Retention: rules with due counts and references, legal holds, purges brought forward.
+    "console:retention",
+    "console:retention-hold",
+    "console:retention-purge-forward",
 }
 EVERY_ROLE = {
     "console:home",

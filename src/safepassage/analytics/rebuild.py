@@ -116,6 +116,9 @@ def _facts_in_chunks() -> Iterator[list[CaseFacts]]:
             "campaign_id",
             "first_response_at",
             "first_in",
+            # A purged case's messages are gone; the purge kept its first inbound time
+            # (retention.CaseRetention) so response times rebuild to the same figures.
+            "retention__first_inbound_at",
         )
     )
     last_pk = 0
@@ -125,7 +128,11 @@ def _facts_in_chunks() -> Iterator[list[CaseFacts]]:
             return
         last_pk = chunk[-1][0]
         by_reference: dict[str, CaseFacts] = {}
-        for pk, reference, created, channel, language, campaign_id, responded, first_in in chunk:
+        for row in chunk:
+            pk, reference, created, channel, language, campaign_id, responded, first_in, kept_in = (
+                row
+            )
+            first_in = first_in or kept_in
             facts = CaseFacts(
                 case_id=pk,
                 opened_on=timezone.localdate(created),

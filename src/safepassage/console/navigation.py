@@ -37,6 +37,7 @@ EXTRA_URL_MODULES = (
     "safepassage.console.urls_campaigns",
     "safepassage.console.urls_register",
     "safepassage.console.urls_floods",
+    "safepassage.console.urls_retention",
 )
 
 
