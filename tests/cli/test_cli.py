@@ -343,3 +343,16 @@ def test_the_demo_creates_its_files_owner_only(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(30)
+
+
+
+def test_check_names_a_malformed_retention_setting(deployment: dict[str, str]) -> None:
+    result = run_cli("check", env={**deployment, "SAFEPASSAGE_RETENTION_WITHDRAWN_DAYS": "soon"})
+    assert result.returncode == 1
+    assert (
+        "[FAIL] retention settings: SAFEPASSAGE_RETENTION_WITHDRAWN_DAYS must be a whole number"
+        in result.stdout
+    )
+    assert "Traceback" not in result.stderr
+    fine = run_cli("check", env=deployment)
+    assert "[ok] retention settings valid" in fine.stdout

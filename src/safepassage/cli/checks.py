@@ -46,6 +46,8 @@ def self_check() -> int:
                 else "audit witness file set (SAFEPASSAGE_AUDIT_WITNESS_FILE)",
             )
         )
+
+    results.append(_retention_settings_result())
     results.append((not settings.DEBUG, "DEBUG is off"))
     results.append((settings.SESSION_COOKIE_SECURE, "cookies marked Secure (TLS)"))
     results.append((settings.SECURE_HSTS_SECONDS > 0, "HSTS enabled"))
@@ -69,3 +71,14 @@ def _flood_settings_result() -> tuple[bool, str]:
     except ValueError as error:
         return False, f"flood settings: {error}"
     return True, "flood settings valid"
+
+
+def _retention_settings_result() -> tuple[bool, str]:
+    """A malformed retention period would stop the worker's purges; say so at deploy."""
+    from safepassage.retention.conf import retention_settings
+
+    try:
+        retention_settings()
+    except ValueError as error:
+        return False, f"retention settings: {error}"
+    return True, "retention settings valid"
