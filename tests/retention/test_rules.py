@@ -141,3 +141,15 @@ def test_the_supervisor_page_lists_due_cases_and_changes_holds(
     ukrainian = client.get(reverse("console:retention")).content.decode()
     assert "Зберігання" in ukrainian
     assert "Прискорити" not in ukrainian  # already brought forward: no second button
+
+
+def test_due_cases_are_purged_in_audited_batches_once(personas: dict[str, Account]) -> None:
+    cases = [_closed_days_ago("unreachable", 400, personas["sofia"]) for _ in range(3)]
+    report = purge_due(batch=2)
+    assert sorted(report.references) == sorted(c.reference for c in cases)
+    events = AuditEvent.objects.filter(action="retention.purge").order_by("seq")
+    assert [len(e.detail["references"]) for e in events] == [2, 1]
+    assert all(e.detail["cases"] == {"no_contact": len(e.detail["references"])} for e in events)
+    # Purged cases are never selected again, by any rule.
+    assert purge_due().references == []
+    assert events.count() == 2

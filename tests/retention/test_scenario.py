@@ -253,6 +253,8 @@ def test_aged_cases_are_purged_everywhere(
     for case in world.purged.values():
         response = client.get(reverse("console:case", args=[case.reference]))
         content = response.content.decode()
+        assert response.status_code == 200
+        assert case.reference in content
         assert "7734" not in content
     kept_page = client.get(reverse("console:case", args=[world.kept["held"].reference]))
     assert world.texts["held"] in kept_page.content.decode()

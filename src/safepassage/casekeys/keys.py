@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 
 import nacl.utils
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 
 from safepassage.casekeys.models import CaseKey, KeyScope
 from safepassage.crypto import _sp2
@@ -77,15 +77,12 @@ def install_resolver() -> None:
 def _new_key(case_id: int, scope: str, public: PublicKeyring) -> None:
     kid = nacl.utils.random(_sp2.CASE_KEY_ID_SIZE)
     key = nacl.utils.random(_sp2.CASE_KEY_SIZE)
-    try:
-        with transaction.atomic():
-            CaseKey.objects.create(
-                key_id=kid.hex(), case_id=case_id, scope=scope, wrapped=seal(key, to=public)
-            )
-    except IntegrityError:
-        # Another writer created this case's key first; the caller reads theirs.
-        return
-    _remember(kid, key)
+    # INSERT ... ON CONFLICT DO NOTHING: a concurrent writer's key wins without an
+    # IntegrityError, so no savepoint is needed inside the worker's envelope batch.
+    CaseKey.objects.bulk_create(
+        [CaseKey(key_id=kid.hex(), case_id=case_id, scope=scope, wrapped=seal(key, to=public))],
+        ignore_conflicts=True,
+    )
 
 
 def case_key(case_id: int, scope: str, keyring: Keyring) -> tuple[bytes, bytes]:

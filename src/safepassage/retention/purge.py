@@ -154,6 +154,7 @@ def purge_due(*, now: datetime.datetime | None = None, batch: int | None = None)
     size = batch or conf.batch
     total = PurgeReport()
     for rule in (BROUGHT_FORWARD, "register", *[r for r in RULES if r != "register"]):
+        previous: list[int] = []
         while True:
             with transaction.atomic():
                 ids = list(
@@ -162,8 +163,11 @@ def purge_due(*, now: datetime.datetime | None = None, batch: int | None = None)
                     .order_by("pk")
                     .values_list("pk", flat=True)[:size]
                 )
-                if not ids:
+                # A batch the previous one already purged means the rule still selects
+                # purged cases: stop rather than loop.
+                if not ids or ids == previous:
                     break
+                previous = ids
                 report = PurgeReport()
                 purge_cases(ids, rule, report)
                 record_event("retention.purge", object_type="retention", detail=report.detail())
