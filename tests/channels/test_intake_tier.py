@@ -81,6 +81,7 @@ def test_webhooks_are_accepted_with_the_public_key_only(
     assert InboundEnvelope.objects.count() == 2
     # What the intake stored, it cannot read back.
     for envelope in InboundEnvelope.objects.all():
+        assert envelope.body is not None
         assert WORDS.encode() not in envelope.body.blob
         assert str(CHAT).encode() not in envelope.body.blob
 

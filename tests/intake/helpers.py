@@ -13,6 +13,8 @@ from django.utils.html import escape
 
 from safepassage.crypto import runtime
 from safepassage.crypto.keys import Keyring
+from safepassage.crypto.sealing import Sealed
+from safepassage.envelopes.models import InboundEnvelope
 from safepassage.worker.envelopes import process_pending
 
 LANGUAGES = ["ru", "ko", "uk", "en"]
@@ -56,3 +58,9 @@ def run_worker(keyring: Keyring) -> int:
 def html(response: Any) -> str:
     """A response's body as text."""
     return str(response.content.decode())
+
+
+def pending_body(envelope: InboundEnvelope) -> Sealed:
+    """The sealed body of an envelope the worker has not processed (and so not cleared)."""
+    assert envelope.body is not None, "a processed envelope's body is cleared"
+    return envelope.body

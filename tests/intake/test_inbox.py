@@ -19,7 +19,7 @@ from safepassage.crypto.sealing import open_envelope_body
 from safepassage.envelopes.models import EnvelopeKind, InboundEnvelope
 from safepassage.intake import applicant_session
 
-from .helpers import LANGUAGES, html, post_form, receipt_from, run_worker, text_in
+from .helpers import LANGUAGES, html, pending_body, post_form, receipt_from, run_worker, text_in
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +76,7 @@ def test_applicant_reads_a_reply_and_writes_again(
     assert response.status_code == 303
     assert response.headers["Location"] == "/ko/inbox?sent=1#top"
     envelope = InboundEnvelope.objects.filter(kind=EnvelopeKind.WEB_FOLLOWUP).get()
-    body = open_envelope_body(envelope.body, installed_keys)
+    body = open_envelope_body(pending_body(envelope), installed_keys)
     assert body == {
         "lookup_hash": Contact.objects.get().receipt_lookup_hash,
         "language": "ko",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -17,7 +18,13 @@ from safepassage.crypto.sealing import seal_envelope_body
 from safepassage.envelopes.models import EnvelopeStatus, InboundEnvelope
 from safepassage.worker import envelopes
 from safepassage.worker.envelopes import MAX_ATTEMPTS, process_pending
-from safepassage.worker.handlers import EnvelopeRejected, forget_handler, handles
+from safepassage.worker.handlers import (
+    EnvelopeRejected,
+    forget_handler,
+    forget_preparer,
+    handles,
+    prepares,
+)
 
 pytestmark = pytest.mark.django_db
 PROBE = "test_probe"
@@ -196,3 +203,64 @@ def test_two_workers_at_once_handle_each_envelope_exactly_once(
         ).count()
         == 120
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_preparation_runs_outside_any_transaction_and_blocks_no_writer(
+    installed_keys: Keyring, seen: list[str]
+) -> None:
+    """The slow part (a receipt's Argon2id) runs with no transaction open: another
+    connection can write while it runs, on SQLite (one write lock) as on PostgreSQL."""
+    states: list[tuple[bool, float]] = []
+
+    def write_elsewhere() -> None:
+        try:
+            with connection.cursor() as cursor:
+                started = time.monotonic()
+                cursor.execute("UPDATE intake_inboundenvelope SET attempts = attempts WHERE id < 0")
+                states.append((True, time.monotonic() - started))
+        finally:
+            connection.close()
+
+    def probe_preparer(data: dict[str, Any]) -> dict[str, Any]:
+        writer = threading.Thread(target=write_elsewhere)
+        writer.start()
+        writer.join(10)
+        states.append((connection.in_atomic_block, 0.0))
+        return data
+
+    prepares(PROBE)(probe_preparer)
+    try:
+        probe_envelope(installed_keys, "P1")
+        assert process_pending() == 1
+    finally:
+        forget_preparer(PROBE)
+    assert seen == ["P1"]
+    (wrote, waited), (in_transaction, _) = states
+    assert wrote
+    assert waited < 1.0
+    assert in_transaction is False
+
+
+def test_a_failing_preparation_rejects_its_envelope_alone(
+    installed_keys: Keyring, seen: list[str]
+) -> None:
+    def picky(data: dict[str, Any]) -> dict[str, Any]:
+        if data["code"] == "BAD":
+            raise EnvelopeRejected("probe unprepared")
+        return data
+
+    prepares(PROBE)(picky)
+    try:
+        bad = probe_envelope(installed_keys, "BAD")
+        good = probe_envelope(installed_keys, "OK")
+        assert process_pending() == 2
+    finally:
+        forget_preparer(PROBE)
+    bad.refresh_from_db()
+    good.refresh_from_db()
+    assert (bad.status, bad.error_code) == (EnvelopeStatus.FAILED, "probe unprepared")
+    assert bad.body is not None  # kept for an operator's retry
+    assert good.status == EnvelopeStatus.PROCESSED
+    assert good.body is None  # forgotten once processed
+    assert seen == ["OK"]

@@ -37,7 +37,9 @@ class InboundEnvelope(models.Model):
     kind = models.CharField(max_length=24, choices=EnvelopeKind.choices)
     channel = models.CharField(max_length=16, choices=Channel.choices)
     received_at = models.DateTimeField(db_index=True)
-    body = SealedField()
+    # Cleared (NULL) once the worker has processed the envelope: a web submission's
+    # body carries the applicant's receipt, which must be stored nowhere afterwards.
+    body = SealedField(null=True)
     status = models.CharField(
         max_length=16, choices=EnvelopeStatus.choices, default=EnvelopeStatus.PENDING
     )

@@ -1,10 +1,15 @@
 """Opening envelopes in order and handing each to the handler for its kind.
 
-Envelopes are handled in small batches, one database transaction per batch and one
-savepoint per envelope: a batch costs one BEGIN, one locking SELECT, one status UPDATE
-and one COMMIT however many envelopes it holds, while an envelope whose handler fails
-is rolled back alone.  A batch is closed after ``BATCH_SECONDS`` so a slow envelope
-(a web submission's Argon2 hash) never holds SQLite's single write lock for long.
+Each batch has two phases.  First, with no transaction open, the worker reads the
+pending envelopes, opens them and runs each kind's preparer: the slow work (a web
+submission's Argon2id receipt derivation, language detection) happens here and holds
+no lock, so the intake's INSERTs never wait behind it.  Then one short write
+transaction locks the prepared envelopes that are still pending, runs the handlers
+(database writes only) with one savepoint per envelope, and records the outcomes: an
+envelope whose handler fails is rolled back alone, and an envelope another worker
+handled meanwhile is skipped (exactly once; the loser's preparation is wasted work,
+never a second case).  A processed envelope's sealed body is cleared in the same
+UPDATE, so the receipt it carried is stored nowhere once its keys are derived.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -24,31 +30,47 @@ from safepassage.envelopes.models import EnvelopeKind, EnvelopeStatus, InboundEn
 
 # Imported for their @handles registrations: the worker owns every envelope kind.
 from safepassage.worker import messengers, web  # noqa: F401
-from safepassage.worker.handlers import EnvelopeRejected, handler_for, handles
+from safepassage.worker.handlers import EnvelopeRejected, handler_for, handles, prepare
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 BATCH_SIZE = 50
-# Measured: 50 ms batches reach the worker's throughput target while an intake
-# INSERT waiting for SQLite's write lock waits at most about that long.
-BATCH_SECONDS = 0.05
+# How long a batch spends preparing (outside any transaction) before it writes.  Longer
+# batches mean fewer write transactions; shorter ones mean less work lost when two
+# workers prepare the same envelope.  The write transaction itself is handlers only.
+BATCH_SECONDS = 0.25
+# A body as opened and prepared, or the reason it could not be.
+Prepared = dict[str, Any] | Exception
 _STATUS_FIELDS = ["status", "error_code", "attempts", "processed_at", "retry_at"]
 
 
-def _handle(envelope: InboundEnvelope) -> None:
-    """Open and handle one locked envelope inside a savepoint; set its new status.
+def _prepare(envelope: InboundEnvelope) -> Prepared:
+    """Open ``envelope`` and run its kind's preparer; no database writes, no lock."""
+    try:
+        if handler_for(envelope.kind) is None:
+            raise EnvelopeRejected(f"no handler for {envelope.kind}")
+        if envelope.body is None:
+            raise EnvelopeRejected("no body")
+        return prepare(envelope.kind, open_envelope_body(envelope.body, get_keyring()))
+    except Exception as error:  # recorded by _handle under the lock, like a handler's
+        return error
+
+
+def _handle(envelope: InboundEnvelope, prepared: Prepared) -> None:
+    """Handle one locked, prepared envelope inside a savepoint; set its new status.
 
     The handler's writes commit together with the status change or not at all, so an
     envelope is either fully handled or left pending for a retry, never half-applied.
     """
     handler = handler_for(envelope.kind)
     try:
+        if isinstance(prepared, Exception):
+            raise prepared
         if handler is None:
             raise EnvelopeRejected(f"no handler for {envelope.kind}")
-        data = open_envelope_body(envelope.body, get_keyring())
         with transaction.atomic():
-            handler(envelope, data)
+            handler(envelope, prepared)
     except (EnvelopeRejected, CryptoError) as error:
         code = error.code if isinstance(error, EnvelopeRejected) else type(error).__name__
         envelope.status = EnvelopeStatus.FAILED
@@ -70,35 +92,62 @@ def _handle(envelope: InboundEnvelope) -> None:
 
 def _lock(ids: list[int]) -> list[InboundEnvelope]:
     """The still-pending envelopes among ``ids``, locked, oldest first (rows another
-    worker holds are skipped where the database can)."""
-    qs = InboundEnvelope.objects.filter(pk__in=ids, status=EnvelopeStatus.PENDING).order_by("id")
+    worker holds are skipped where the database can).  Bodies were read when prepared."""
+    qs = (
+        InboundEnvelope.objects.filter(pk__in=ids, status=EnvelopeStatus.PENDING)
+        .defer("body")
+        .order_by("id")
+    )
     if connection.features.has_select_for_update_skip_locked:
         qs = qs.select_for_update(skip_locked=True)
     return list(qs)
 
 
-def _process_batch(ids: list[int]) -> list[InboundEnvelope]:
-    """Handle the pending envelopes among ``ids`` in one transaction, stopping early
-    when the batch's time is up; return the envelopes handled (the rest stay pending)."""
+def _prepare_batch(ids: list[int]) -> dict[int, Prepared]:
+    """Prepare the pending envelopes among ``ids`` in order until the batch's time is
+    up (at least one), with no transaction open."""
     deadline = time.monotonic() + BATCH_SECONDS
+    pending = InboundEnvelope.objects.filter(pk__in=ids, status=EnvelopeStatus.PENDING)
+    ready: dict[int, Prepared] = {}
+    for envelope in list(pending.order_by("id")):
+        ready[envelope.pk] = _prepare(envelope)
+        if time.monotonic() > deadline:
+            break
+    return ready
+
+
+def _process_batch(ids: list[int]) -> list[InboundEnvelope]:
+    """Prepare the pending envelopes among ``ids`` outside any transaction, then handle
+    them in one short write transaction; return the envelopes handled (envelopes left
+    unprepared when time ran out, or taken by another worker, are not)."""
+    ready = _prepare_batch(ids)
+    if not ready:
+        return []
     handled: list[InboundEnvelope] = []
     with transaction.atomic():
-        for envelope in _lock(ids):
-            _handle(envelope)
+        for envelope in _lock(list(ready)):
+            _handle(envelope, ready[envelope.pk])
             handled.append(envelope)
-            if time.monotonic() > deadline:
-                break
         _save_statuses(handled)
     return handled
 
 
 def _save_statuses(handled: list[InboundEnvelope]) -> None:
     """Record the batch's outcomes: one UPDATE for the handled envelopes, one per
-    failure (rare).  ``bulk_update``'s CASE expressions cost more than the handlers."""
+    failure (rare).  ``bulk_update``'s CASE expressions cost more than the handlers.
+
+    A processed envelope's body is cleared: what the worker needed from it (a web
+    submission's receipt, the message) now lives only in derived or re-sealed form, and
+    the receipt must not survive in a sealed body a stolen key could open.  Failed
+    envelopes keep theirs so an operator can retry them after a fix.
+    """
     processed = [e.pk for e in handled if e.status == EnvelopeStatus.PROCESSED]
     if processed:
         InboundEnvelope.objects.filter(pk__in=processed).update(
-            status=EnvelopeStatus.PROCESSED, error_code="", processed_at=timezone.now()
+            status=EnvelopeStatus.PROCESSED,
+            error_code="",
+            processed_at=timezone.now(),
+            body=None,
         )
     for envelope in handled:
         if envelope.status != EnvelopeStatus.PROCESSED:

@@ -8,7 +8,13 @@ from typing import Any
 from safepassage.envelopes.models import InboundEnvelope
 
 Handler = Callable[[InboundEnvelope, dict[str, Any]], None]
+# A preparer turns an opened body into the data its handler gets.  It runs before the
+# write transaction (never under SQLite's write lock or PostgreSQL's row locks), so it
+# is where CPU-heavy work belongs: receipt derivation, language detection.  It must not
+# write to the database; it may raise EnvelopeRejected.
+Preparer = Callable[[dict[str, Any]], dict[str, Any]]
 _HANDLERS: dict[str, Handler] = {}
+_PREPARERS: dict[str, Preparer] = {}
 
 
 class EnvelopeRejected(Exception):
@@ -29,6 +35,23 @@ def handles(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
+def prepares(kind: str) -> Callable[[Preparer], Preparer]:
+    """Register the out-of-transaction preparation for one envelope kind."""
+
+    def register(func: Preparer) -> Preparer:
+        _PREPARERS[kind] = func
+        return func
+
+    return register
+
+
+def prepare(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The data ``kind``'s handler gets: ``data`` prepared, or as opened if the kind
+    needs no preparation."""
+    preparer = _PREPARERS.get(kind)
+    return data if preparer is None else preparer(data)
+
+
 def handler_for(kind: str) -> Handler | None:
     """The handler registered for ``kind``, if any."""
     return _HANDLERS.get(kind)
@@ -37,3 +60,8 @@ def handler_for(kind: str) -> Handler | None:
 def forget_handler(kind: str) -> None:
     """Unregister ``kind`` (tests that register a probe handler)."""
     _HANDLERS.pop(kind, None)
+
+
+def forget_preparer(kind: str) -> None:
+    """Unregister ``kind``'s preparer (tests that register a probe preparer)."""
+    _PREPARERS.pop(kind, None)

@@ -8,13 +8,15 @@ Envelope bodies written by the intake (schema version 1):
   phone}), ``campaign`` (code).
 * ``web_followup``: ``lookup_hash``, ``language``, ``message``.
 
-The receipt's Argon2id derivation happens here, not on the public request path, and the
-receipt itself is dropped as soon as the lookup hash and applicant key are stored.
+The receipt's Argon2id derivation happens here, not on the public request path, and in
+the preparer, not the handler: it runs before the worker's write transaction, holding no
+lock.  The preparer drops the receipt from the data at once (the handler only ever sees
+the derived keys), and the envelope's body is cleared when it is processed.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from nacl.public import PublicKey
 
@@ -30,12 +32,12 @@ from safepassage.cases.models.contact import Relation
 from safepassage.cases.states import Channel, InquiryType
 from safepassage.crypto.blind_index import blind_index, normalise_phone
 from safepassage.crypto.errors import MalformedReceipt
-from safepassage.crypto.receipts import derive_receipt_keys, parse_receipt
+from safepassage.crypto.receipts import ReceiptKeys, derive_receipt_keys, parse_receipt
 from safepassage.crypto.runtime import get_keyring
 from safepassage.crypto.sealing import seal
 from safepassage.envelopes.models import EnvelopeKind, InboundEnvelope
 from safepassage.floods.domain import note_new_case
-from safepassage.worker.handlers import EnvelopeRejected, handles
+from safepassage.worker.handlers import EnvelopeRejected, handles, prepares
 from safepassage.worker.language import detect_language
 
 REACH_BACK_CHANNELS = {
@@ -91,9 +93,15 @@ def _store_reach_back(case: Case, data: dict[str, Any], relation: str, language:
         )
 
 
-@handles(EnvelopeKind.WEB_SUBMISSION)
-def handle_web_submission(envelope: InboundEnvelope, data: dict[str, Any]) -> None:
-    """Open a case for a website submission, with its receipt contact and first message."""
+# Keys of prepared data: derived values the handlers use instead of the raw fields.
+_KEYS = "_receipt_keys"
+_LANGUAGE = "_detected_language"
+
+
+@prepares(EnvelopeKind.WEB_SUBMISSION)
+def prepare_web_submission(data: dict[str, Any]) -> dict[str, Any]:
+    """Derive the receipt's keys and detect the language, outside any transaction; the
+    returned data no longer holds the receipt."""
     message = _text(data, "message")
     if not message:
         raise EnvelopeRejected("empty message")
@@ -101,14 +109,35 @@ def handle_web_submission(envelope: InboundEnvelope, data: dict[str, Any]) -> No
         receipt = parse_receipt(_text(data, "receipt"))
     except MalformedReceipt as error:
         raise EnvelopeRejected("malformed receipt") from error
+    prepared = {key: value for key, value in data.items() if key != "receipt"}
+    prepared[_KEYS] = derive_receipt_keys(receipt, get_keyring().public)
+    prepared[_LANGUAGE] = detect_language(message, fallback=_page_language(data))
+    return prepared
+
+
+@prepares(EnvelopeKind.WEB_FOLLOWUP)
+def prepare_web_followup(data: dict[str, Any]) -> dict[str, Any]:
+    """Detect the follow-up's language outside any transaction ("" when unsure: the
+    handler then falls back to the contact's language)."""
+    return {**data, _LANGUAGE: detect_language(_text(data, "message"), fallback="")}
+
+
+@handles(EnvelopeKind.WEB_SUBMISSION)
+def handle_web_submission(envelope: InboundEnvelope, data: dict[str, Any]) -> None:
+    """Open a case for a website submission, with its receipt contact and first message.
+
+    ``data`` is what ``prepare_web_submission`` returned (raw data is prepared here)."""
+    if _KEYS not in data:
+        data = prepare_web_submission(data)
+    message = _text(data, "message")
+    keys = cast(ReceiptKeys, data[_KEYS])
     keyring = get_keyring()
-    keys = derive_receipt_keys(receipt, keyring.public)
     # Two applicants drawing the same receipt is astronomically rare, but never drop a
     # message for it: keep it on a new case, readable by operators only, and flag it.
     collision = Contact.objects.filter(receipt_lookup_hash=keys.lookup_hash).exists()
 
     page_language = _page_language(data)
-    language = detect_language(message, fallback=page_language)
+    language = str(data[_LANGUAGE])
     inquiry_type = _text(data, "inquiry_type")
     if inquiry_type not in InquiryType.values:
         inquiry_type = InquiryType.OTHER
@@ -155,7 +184,10 @@ def handle_web_followup(envelope: InboundEnvelope, data: dict[str, Any]) -> None
         raise EnvelopeRejected("unknown receipt")
     previous = current_case(contact.case)
     case = reopen_or_renew(previous, contact)
-    language = detect_language(message, fallback=contact.language or case.language)
+    detected = data.get(_LANGUAGE)
+    if detected is None:
+        detected = detect_language(message, fallback="")
+    language = str(detected) or contact.language or case.language
     keyring = get_keyring()
     add_inbound_message(
         case,
