@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "safepassage.security.headers.SecurityHeadersMiddleware",
+    # Before anything reads the body: over-cap requests get a 413 unread.
+    "safepassage.security.limits.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -202,6 +204,12 @@ if SAFEPASSAGE_BEHIND_PROXY:
 CSRF_TRUSTED_ORIGINS = env_list("SAFEPASSAGE_CSRF_TRUSTED_ORIGINS")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 64
+# No page takes an upload.  The cap on any request body (security.limits) is checked
+# before a byte is read; files a multipart body carries stay in memory (never spooled
+# to the temporary directory) and are dropped beyond this size.
+SAFEPASSAGE_MAX_REQUEST_BYTES = 320 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = SAFEPASSAGE_MAX_REQUEST_BYTES
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 
 # Configurable neutral title and Onion-Location for the public site.
 SAFEPASSAGE_PUBLIC_TITLE = env_str("SAFEPASSAGE_PUBLIC_TITLE", "")
@@ -230,6 +238,7 @@ LOGGING: dict[str, Any] = {
     "disable_existing_loggers": False,
     "filters": {
         "redact": {"()": "safepassage.security.logs.RedactFilter"},
+        "quiet_security": {"()": "safepassage.security.logs.QuietSecurityFilter"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
@@ -238,7 +247,7 @@ LOGGING: dict[str, Any] = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["redact"],
+            "filters": ["quiet_security", "redact"],
         },
     },
     "root": {"handlers": ["console"], "level": env_str("SAFEPASSAGE_LOG_LEVEL", "INFO")},

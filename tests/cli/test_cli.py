@@ -356,3 +356,23 @@ def test_check_names_a_malformed_retention_setting(deployment: dict[str, str]) -
     assert "Traceback" not in result.stderr
     fine = run_cli("check", env=deployment)
     assert "[ok] retention settings valid" in fine.stdout
+
+
+
+def test_a_port_in_use_is_one_line(deployment: dict[str, str]) -> None:
+    with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = run_cli("serve", "--role", "console", "--port", port, env=deployment)
+    assert_one_line_error(result, f"cannot listen on 127.0.0.1:{port} (address in use)")
+
+
+def test_a_missing_sqlite_database_is_one_line_and_not_created(
+    deployment: dict[str, str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "gone.sqlite3"
+    env = {**deployment, "DATABASE_URL": f"sqlite:///{missing}"}
+    assert_one_line_error(run_cli("serve", "--role", "worker", env=env), "manage migrate")
+    assert not missing.exists()

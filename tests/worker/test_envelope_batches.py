@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Iterator
@@ -264,3 +265,24 @@ def test_a_failing_preparation_rejects_its_envelope_alone(
     assert good.status == EnvelopeStatus.PROCESSED
     assert good.body is None  # forgotten once processed
     assert seen == ["OK"]
+
+
+def test_with_a_backlog_rounds_alternate_newest_first_and_oldest_first(
+    installed_keys: Keyring, seen: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flood's backlog does not hold back who writes now, nor starve who wrote first."""
+    monkeypatch.setattr(envelopes, "BACKLOG", 4)
+    monkeypatch.setattr(envelopes, "BACKLOG_ROUND", 2)
+    monkeypatch.setattr(envelopes, "_rounds", itertools.count())
+    for n in range(8):
+        probe_envelope(installed_keys, f"F{n}")  # the flood, queued first
+    probe_envelope(installed_keys, "GENUINE")  # an applicant writing during it
+
+    assert process_pending(limit=3) == 2  # newest first, in a short round
+    assert sorted(seen) == ["F7", "GENUINE"]
+    assert process_pending(limit=3) == 2  # then the oldest, so nobody waits for ever
+    assert seen[2:] == ["F0", "F1"]
+    assert process_pending(limit=3) == 2  # 5 left: still a backlog, newest again
+    assert sorted(seen[4:]) == ["F5", "F6"]
+    assert process_pending(limit=3) == 3  # 3 left: no backlog any more, arrival order
+    assert seen[6:] == ["F2", "F3", "F4"]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
+import socket
 import subprocess
 import sys
 from types import FrameType
@@ -22,6 +24,27 @@ def preflight(role: str) -> None:
         check_secret_key()
     check_database()
     unlock_keys(role)
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse, in one line, an address another process already listens on.
+
+    Granian would otherwise start, log, and end in a Rust-side RuntimeError with a
+    traceback; binding here first (and releasing at once) turns that into a CliError.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise CliError(f"cannot listen on {host}:{port} ({error.strerror})") from None
+    family, _type, _proto, _name, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # Granian sets SO_REUSEADDR too, so a socket in TIME_WAIT does not refuse here.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            reason = "address in use" if error.errno == errno.EADDRINUSE else error.strerror
+            raise CliError(f"cannot listen on {host}:{port} ({reason})") from None
 
 
 def _stop_on_sigterm() -> None:
@@ -43,6 +66,7 @@ def serve(*, role: str, host: str, port: int, workers: int) -> int:
             WorkerRunner().run_forever()
         return 0
 
+    check_port(host, port)
     worker_process = None
     if role == "all":
         # The worker holds the secret key in its own process, beside the web workers.
@@ -66,6 +90,9 @@ def serve(*, role: str, host: str, port: int, workers: int) -> int:
         ).serve()
     except OSError as error:
         raise CliError(f"cannot listen on {host}:{port} ({error.strerror})") from None
+    except RuntimeError as error:
+        # Granian reports a bind that lost a race with another process this way.
+        raise CliError(f"cannot start the server on {host}:{port} ({error})") from None
     finally:
         if worker_process is not None:
             worker_process.terminate()

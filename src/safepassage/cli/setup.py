@@ -58,6 +58,16 @@ def check_database(*, require_migrated: bool = True) -> None:
     from django.db.utils import Error as DatabaseError
 
     connection = connections[DEFAULT_DB_ALIAS]
+    name = str(connection.settings_dict.get("NAME") or "")
+    if (
+        require_migrated
+        and connection.vendor == "sqlite"
+        and name not in {"", ":memory:"}
+        and not name.startswith("file:")
+        and not Path(name).exists()
+    ):
+        # Connecting would create an empty file and then report unapplied migrations.
+        raise CliError(f"no {describe_database()}; run `safepassage manage migrate` first")
     try:
         connection.ensure_connection()
     except DatabaseError:

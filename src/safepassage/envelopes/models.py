@@ -16,6 +16,8 @@ from safepassage.crypto.fields import SealedField
 class EnvelopeKind(models.TextChoices):
     WEB_SUBMISSION = "web_submission", "Website form"
     WEB_FOLLOWUP = "web_followup", "Website follow-up"
+    # A sign-in found nothing for this receipt yet: serve its submission first.
+    WEB_SIGNIN_WAITING = "web_signin_waiting", "Website sign-in waiting"
     PROVIDER_WEBHOOK = "provider_webhook", "Messenger webhook"
     HOTLINE_CALL = "hotline_call", "Hotline call log"
 

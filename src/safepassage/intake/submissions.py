@@ -20,7 +20,12 @@ from safepassage.crypto.sealing import seal_envelope_body
 from safepassage.envelopes.models import EnvelopeKind, InboundEnvelope
 from safepassage.intake.envelope_writer import WRITER, EnvelopeNotStored
 
-__all__ = ["EnvelopeNotStored", "accept_web_followup", "accept_web_submission"]
+__all__ = [
+    "EnvelopeNotStored",
+    "accept_web_followup",
+    "accept_web_submission",
+    "note_signin_waiting",
+]
 
 
 def _store_envelope(kind: str, body: dict[str, Any]) -> None:
@@ -69,3 +74,14 @@ def accept_web_followup(*, lookup_hash: str, language: str, message: str) -> Non
         EnvelopeKind.WEB_FOLLOWUP,
         {"lookup_hash": lookup_hash, "language": language, "message": message},
     )
+
+
+def note_signin_waiting(receipt: str) -> None:
+    """Ask the worker to serve this receipt's submission first (a sign-in found nothing:
+    during a flood it may still be queued).  Sealed like the submission that holds the
+    same receipt, and cleared by the worker in its next round.  Best effort: when the
+    database is busy the applicant's retry asks again."""
+    try:
+        _store_envelope(EnvelopeKind.WEB_SIGNIN_WAITING, {"receipt": receipt})
+    except EnvelopeNotStored:
+        return

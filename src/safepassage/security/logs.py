@@ -36,6 +36,27 @@ class RedactFilter(logging.Filter):
         return True
 
 
+class QuietSecurityFilter(logging.Filter):
+    """A refused request (bad Host, oversized body, too many fields) is one WARNING line.
+
+    Django logs these as ERROR with a full traceback under ``django.security.<Name>``;
+    they are the public internet's background noise, not our faults, and the message
+    quotes attacker-chosen text (the Host header).  Keep the name and the status only.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("django.security."):
+            kind = record.name.rsplit(".", 1)[-1]
+            status = getattr(record, "status_code", 400)
+            record.levelno = logging.WARNING
+            record.levelname = logging.getLevelName(logging.WARNING)
+            record.msg = "request refused: %s (%s)"
+            record.args = (kind, status)
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def _safe(arg: object) -> object:
     if isinstance(arg, int | float | bool) or arg is None:
         return arg

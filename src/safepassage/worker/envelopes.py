@@ -14,6 +14,7 @@ UPDATE, so the receipt it carried is stored nowhere once its keys are derived.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from datetime import timedelta
@@ -31,6 +32,7 @@ from safepassage.envelopes.models import EnvelopeKind, EnvelopeStatus, InboundEn
 # Imported for their @handles registrations: the worker owns every envelope kind.
 from safepassage.worker import messengers, web  # noqa: F401
 from safepassage.worker.handlers import EnvelopeRejected, handler_for, handles, prepare
+from safepassage.worker.waiting import waited_for
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +42,11 @@ BATCH_SIZE = 50
 # batches mean fewer write transactions; shorter ones mean less work lost when two
 # workers prepare the same envelope.  The write transaction itself is handlers only.
 BATCH_SECONDS = 0.25
+# Beyond this many due envelopes the worker alternates newest-first rounds of at most
+# BACKLOG_ROUND envelopes (a few seconds of receipt derivation) with oldest-first ones.
+BACKLOG = 200
+BACKLOG_ROUND = 16
+_rounds = itertools.count()
 # A body as opened and prepared, or the reason it could not be.
 Prepared = dict[str, Any] | Exception
 _STATUS_FIELDS = ["status", "error_code", "attempts", "processed_at", "retry_at"]
@@ -104,12 +111,13 @@ def _lock(ids: list[int]) -> list[InboundEnvelope]:
 
 
 def _prepare_batch(ids: list[int]) -> dict[int, Prepared]:
-    """Prepare the pending envelopes among ``ids`` in order until the batch's time is
-    up (at least one), with no transaction open."""
+    """Prepare the pending envelopes among ``ids``, in the order given, until the
+    batch's time is up (at least one), with no transaction open."""
     deadline = time.monotonic() + BATCH_SECONDS
     pending = InboundEnvelope.objects.filter(pk__in=ids, status=EnvelopeStatus.PENDING)
     ready: dict[int, Prepared] = {}
-    for envelope in list(pending.order_by("id")):
+    order = {pk: index for index, pk in enumerate(ids)}
+    for envelope in sorted(pending, key=lambda e: order[e.pk]):
         ready[envelope.pk] = _prepare(envelope)
         if time.monotonic() > deadline:
             break
@@ -154,17 +162,35 @@ def _save_statuses(handled: list[InboundEnvelope]) -> None:
             envelope.save(update_fields=_STATUS_FIELDS)
 
 
-def process_pending(limit: int = 100) -> int:
-    """Handle up to ``limit`` due pending envelopes, oldest first; return how many were
-    tried."""
-    due = Q(retry_at__isnull=True) | Q(retry_at__lte=timezone.now())
-    ids = list(
-        InboundEnvelope.objects.filter(due, status=EnvelopeStatus.PENDING)
-        .order_by("id")
-        .values_list("id", flat=True)[:limit]
+def _round_ids(limit: int) -> list[int]:
+    """The envelopes one round tries, in the order it tries them.
+
+    First the submissions someone is waiting for (``waiting.waited_for``: a sign-in
+    found nothing yet).  Then, without a backlog, oldest first (arrival order).  With a
+    backlog (a flood, or a worker back from a pause), short rounds alternate: newest
+    first, so an applicant who writes as a flood ends is answered in seconds instead of
+    after everyone queued ahead; then oldest first, so nobody waits for ever.
+    """
+    due = InboundEnvelope.objects.filter(
+        Q(retry_at__isnull=True) | Q(retry_at__lte=timezone.now()),
+        status=EnvelopeStatus.PENDING,
     )
+    first = waited_for()
+    backlog = due.count() > BACKLOG
+    newest_first = next(_rounds) % 2 == 0 and backlog
+    if backlog:
+        # Short rounds, so waiting sign-ins are looked at every few seconds.
+        limit = min(limit, BACKLOG_ROUND)
+    order = "-id" if newest_first else "id"
+    rest = list(due.order_by(order).values_list("id", flat=True)[:limit])
+    return first + [pk for pk in rest if pk not in first]
+
+
+def process_pending(limit: int = 100) -> int:
+    """Handle up to ``limit`` due pending envelopes (in ``_round_ids``' order); return
+    how many were tried."""
     tried = 0
-    remaining = ids
+    remaining = _round_ids(limit)
     size = BATCH_SIZE
     while remaining:
         batch = remaining[:size]
@@ -178,8 +204,8 @@ def process_pending(limit: int = 100) -> int:
         # next batch asks for only as many as fitted (locking and loading rows that
         # wait for a later batch costs as much as a handler on PostgreSQL).
         size = len(handled) if len(handled) < len(batch) else min(BATCH_SIZE, size * 2)
-        last = handled[-1].pk
-        remaining = [pk for pk in remaining if pk > last]
+        position = {pk: index for index, pk in enumerate(remaining)}
+        remaining = remaining[max(position[e.pk] for e in handled) + 1 :]
     return tried
 
 

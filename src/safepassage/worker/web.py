@@ -204,3 +204,9 @@ def handle_web_followup(envelope: InboundEnvelope, data: dict[str, Any]) -> None
         note_new_case(
             case=case, text=message, channel=Channel.WEB, received_at=envelope.received_at
         )
+
+
+@handles(EnvelopeKind.WEB_SIGNIN_WAITING)
+def handle_signin_waiting(envelope: InboundEnvelope, data: dict[str, Any]) -> None:
+    """Nothing to write: ``waiting.waited_for`` used the ask before the round began
+    (an ask handled here came when nothing was queued; its body is cleared anyway)."""

@@ -16,7 +16,11 @@ from safepassage.intake.applicant_session import (
 )
 from safepassage.intake.forms import FollowupForm, ReceiptForm
 from safepassage.intake.inbox import conversation, find_web_contact, sign_in
-from safepassage.intake.submissions import EnvelopeNotStored, accept_web_followup
+from safepassage.intake.submissions import (
+    EnvelopeNotStored,
+    accept_web_followup,
+    note_signin_waiting,
+)
 from safepassage.intake.text import FormTooLarge, read_form
 from safepassage.intake.views.common import (
     CLEAR_SITE_DATA,
@@ -114,6 +118,8 @@ def inbox(request: HttpRequest, *, lang: str) -> HttpResponse:
         response.headers["Retry-After"] = "5"
         return response
     if keys is None:
+        # Perhaps still queued behind a flood: ask the worker to serve it first.
+        note_signin_waiting(form.cleaned_data["receipt"])
         # Identical for every well-formed receipt that is not (yet) registered.
         return _signin_page(request, form, lang=lang, status=400, notice="not_found")
     session = new_session(private_key=keys.private_key, lookup_hash=keys.lookup_hash)
