@@ -33,6 +33,13 @@ def env_int(name: str, default: int) -> int:
     return default if value is None or not value.strip() else int(value)
 
 
+def env_float(name: str, default: float) -> float:
+    """The variable as a number; ``default`` when it is unset (ValueError if it is not a
+    number, which start-up turns into a one-line error)."""
+    value = os.environ.get(name)
+    return default if value is None or not value.strip() else float(value)
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     """A comma-separated variable as a list of non-empty, stripped items."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]

@@ -12,7 +12,7 @@ from typing import Any
 
 import dj_database_url
 
-from safepassage.env import env_bool, env_int, env_list, env_path, env_str
+from safepassage.env import env_bool, env_float, env_int, env_list, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = env_path("SAFEPASSAGE_VAR_DIR") or Path.cwd() / "var"
@@ -44,12 +44,12 @@ SAFEPASSAGE_KEY_PASSPHRASE_ENV = env_str(
 )
 # Audit heads: signed by the worker every SIGN_EVERY seconds, appended to the witness
 # file outside the database and optionally logged to syslog (safepassage.audit.signing).
-SAFEPASSAGE_AUDIT_WITNESS_FILE = _env_path("SAFEPASSAGE_AUDIT_WITNESS_FILE")
-SAFEPASSAGE_AUDIT_SYSLOG = _env_bool("SAFEPASSAGE_AUDIT_SYSLOG")
-SAFEPASSAGE_AUDIT_SIGN_EVERY = float(os.environ.get("SAFEPASSAGE_AUDIT_SIGN_EVERY", "3600"))
+SAFEPASSAGE_AUDIT_WITNESS_FILE = env_path("SAFEPASSAGE_AUDIT_WITNESS_FILE")
+SAFEPASSAGE_AUDIT_SYSLOG = env_bool("SAFEPASSAGE_AUDIT_SYSLOG")
+SAFEPASSAGE_AUDIT_SIGN_EVERY = env_float("SAFEPASSAGE_AUDIT_SIGN_EVERY", 3600.0)
 # Tests only: provider credentials may go over plain HTTP to a loopback stand-in
 # (safepassage.channels.http).  Never set in production.
-SAFEPASSAGE_PROVIDER_LOOPBACK_HTTP = _env_bool("SAFEPASSAGE_PROVIDER_LOOPBACK_HTTP")
+SAFEPASSAGE_PROVIDER_LOOPBACK_HTTP = env_bool("SAFEPASSAGE_PROVIDER_LOOPBACK_HTTP")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -345,7 +345,6 @@ def test_the_demo_creates_its_files_owner_only(tmp_path: Path) -> None:
         process.wait(30)
 
 
-
 def test_check_names_a_malformed_retention_setting(deployment: dict[str, str]) -> None:
     result = run_cli("check", env={**deployment, "SAFEPASSAGE_RETENTION_WITHDRAWN_DAYS": "soon"})
     assert result.returncode == 1
@@ -356,7 +355,6 @@ def test_check_names_a_malformed_retention_setting(deployment: dict[str, str]) -
     assert "Traceback" not in result.stderr
     fine = run_cli("check", env=deployment)
     assert "[ok] retention settings valid" in fine.stdout
-
 
 
 def test_a_port_in_use_is_one_line(deployment: dict[str, str]) -> None:

@@ -23,15 +23,15 @@ from safepassage.cases.domain import post_reply
 from safepassage.cases.models import Case, Contact, Direction, Message
 from safepassage.channels.domain.instances import create_channel_instance, webhook_path
 from safepassage.channels.hookkey import secret_hash
-from safepassage.channels.intake import forget_hooks
+from safepassage.channels.hooks import forget_hooks
 from safepassage.channels.models import ChannelInstance
 from safepassage.cli.dbroles import rights_results
 from safepassage.crypto import runtime
 from safepassage.crypto.keys import Keyring
 from safepassage.db.grants import Tier
 from safepassage.db.roles import role_name
+from safepassage.envelopes.models import InboundEnvelope
 from safepassage.intake import throttling
-from safepassage.intake.models import InboundEnvelope
 from safepassage.worker.envelopes import process_pending
 from tests.channels import payloads
 from tests.db.roles_support import connected_as, grant_test_roles, raw_connection

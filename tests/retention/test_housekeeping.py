@@ -12,7 +12,7 @@ from safepassage.channels.models import ChatSession, DeliveryState, OutboundDeli
 from safepassage.crypto.blind_index import blind_index
 from safepassage.crypto.keys import Keyring
 from safepassage.crypto.sealing import seal, seal_envelope_body
-from safepassage.intake.models import EnvelopeStatus, InboundEnvelope
+from safepassage.envelopes.models import EnvelopeStatus, InboundEnvelope
 from safepassage.retention.housekeeping import housekeeping
 
 pytestmark = pytest.mark.django_db

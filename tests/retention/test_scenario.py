@@ -35,7 +35,7 @@ from safepassage.cases.models import Case, Contact, Message, Note
 from safepassage.crypto.errors import KeyShredded
 from safepassage.crypto.keys import Keyring
 from safepassage.crypto.sealing import Sealed, open_text, seal, seal_envelope_body
-from safepassage.intake.models import EnvelopeStatus, InboundEnvelope
+from safepassage.envelopes.models import EnvelopeStatus, InboundEnvelope
 from safepassage.register.models import CapturedPerson
 from safepassage.register.states import RecordStatus
 from safepassage.retention.holds import set_legal_hold

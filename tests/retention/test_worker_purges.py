@@ -19,7 +19,7 @@ from safepassage.cases.domain import transition_case
 from safepassage.cases.models import Case, Message
 from safepassage.crypto.keys import Keyring
 from safepassage.crypto.sealing import seal_envelope_body
-from safepassage.intake.models import EnvelopeStatus, InboundEnvelope
+from safepassage.envelopes.models import EnvelopeStatus, InboundEnvelope
 from safepassage.retention.tasks import retention_task
 from safepassage.worker.runner import WorkerRunner, enqueue_retention_if_idle
 

@@ -314,6 +314,7 @@ def rewrap(value: Sealed, keyring: Keyring) -> Sealed:
     header = MAGIC + bytes([1 + len(kept)]) + entries
     return Sealed(header + _header_tag(data_key, header) + parts.body)
 
+
 # --- Case keys (SP2, crypto-shredding): additive to SP1, see ``_sp2``. ---------------
 
 

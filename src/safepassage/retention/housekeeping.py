@@ -25,9 +25,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from safepassage.channels.models import ChatSession, DeliveryState, OutboundDelivery
+from safepassage.envelopes.models import EnvelopeStatus, InboundEnvelope
 from safepassage.floods.conf import flood_settings
 from safepassage.floods.domain.marks import prune_marks
-from safepassage.intake.models import EnvelopeStatus, InboundEnvelope
 from safepassage.retention.conf import retention_settings
 
 _CHUNK = 2000

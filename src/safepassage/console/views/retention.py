@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from safepassage.accounts.models import Account, Role
 from safepassage.cases.models import Case
+from safepassage.cases.rules import CaseAction
 from safepassage.console.access import console_view, current_account, get_case_for
 from safepassage.console.flash import flash
 from safepassage.retention.holds import (
@@ -71,7 +72,7 @@ def retention_overview(request: HttpRequest) -> HttpResponse:
 def retention_hold(request: HttpRequest, reference: str) -> HttpResponse:
     """Set (``hold=1``) or lift (``hold=0``) a case's legal hold."""
     account = _account(request)
-    case = get_case_for(account, reference, action="view")
+    case = get_case_for(account, reference, action=CaseAction.VIEW)
     hold = request.POST.get("hold") == "1"
     try:
         set_legal_hold(case, hold=hold, by=account)
@@ -92,7 +93,7 @@ def retention_hold(request: HttpRequest, reference: str) -> HttpResponse:
 def retention_purge_forward(request: HttpRequest, reference: str) -> HttpResponse:
     """Have the worker purge this case at its next run, whatever the rule's period."""
     account = _account(request)
-    case = get_case_for(account, reference, action="view")
+    case = get_case_for(account, reference, action=CaseAction.VIEW)
     try:
         bring_purge_forward(case, by=account)
     except RetentionRefused as refusal:

@@ -65,7 +65,7 @@ def drop_functions(_apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0004_queue_index_for_sqlite"),
+        ("cases", "0005_envelope_moved"),
     ]
 
     operations = [
