@@ -17,6 +17,7 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from safepassage.accounts.domain import set_on_shift
+from safepassage.accounts.domain.approvals import approve_request, request_new_account
 from safepassage.accounts.models import Account
 from safepassage.audit.chain import record_event
 from safepassage.campaigns.domain import attribute
@@ -30,7 +31,7 @@ from safepassage.cases.domain import (
     transition_case,
 )
 from safepassage.cases.models import Case
-from safepassage.cases.states import CaseState
+from safepassage.cases.states import CaseState, CloseReason
 from safepassage.channels.domain.instances import create_channel_instance
 from safepassage.channels.models import ChannelInstance, MediaAttachment, MediaState
 from safepassage.crypto.keys import Keyring
@@ -137,14 +138,55 @@ def _password_step(username: str) -> Prepare:
 
 
 def _enrolling(world: World, _n: int) -> str:
-    world.account("newcomer")
     return reverse("console:enrol")
+
+
+def _enrolment_code_step(client: Client, world: World) -> None:
+    """An approved new account whose holder has passed the enrolment-code step."""
+    request, first_half = request_new_account(
+        by=world.personas["adam"],
+        username="newcomer",
+        display_name="Newcomer",
+        role="operator",
+        languages=["ko"],
+    )
+    second_half = approve_request(by=world.personas["sofia"], request=request)
+    response = client.post(
+        reverse("console:enrol-code"),
+        {"username": "newcomer", "first_half": first_half, "second_half": second_half},
+    )
+    assert response.status_code == 302, "enrolment code refused"
 
 
 def _accounts(world: World, n: int) -> str:
     for i in range(n):
         world.account(world.show(f"extra{i}"))
     return reverse("console:accounts")
+
+
+def _access_requests(world: World, n: int) -> str:
+    # New operator accounts asked for by the admin, waiting for a supervisor (sofia).
+    for i in range(n):
+        request_new_account(
+            by=world.personas["adam"],
+            username=world.show(f"asked{i}"),
+            display_name=f"Asked {i}",
+            role="operator",
+            languages=["ko"],
+        )
+    return reverse("console:access-requests")
+
+
+def _retention(world: World, _n: int) -> str:
+    # The rules with their due counts, and one closed case's retention status.
+    case = transition_case(
+        world.case(),
+        to=CaseState.CLOSED,
+        by=world.personas["sofia"],
+        reason=CloseReason.INELIGIBLE,
+    )
+    world.show(case.reference)
+    return reverse("console:retention") + f"?case={case.reference}"
 
 
 def _account_detail(world: World, _n: int) -> str:
@@ -370,13 +412,16 @@ PAGES: dict[str, Page] = {
     "console:sign-in-code": Page(
         None, _plain("console:sign-in-code"), prepare=_password_step("kim")
     ),
-    "console:enrol": Page(None, _enrolling, prepare=_password_step("newcomer")),
+    "console:enrol": Page(None, _enrolling, prepare=_enrolment_code_step),
     "console:home": Page("kim", _plain("console:home")),
     "console:my-security": Page("kim", _plain("console:my-security")),
     "console:password": Page("kim", _plain("console:password")),
     "console:accounts": Page("adam", _accounts, listing=True),
     "console:account-create": Page("adam", _plain("console:account-create")),
     "console:account-detail": Page("adam", _account_detail),
+    "console:access-requests": Page("sofia", _access_requests, listing=True),
+    "console:enrol-code": Page(None, _plain("console:enrol-code")),
+    "console:retention": Page("sofia", _retention),
     "console:audit": Page("sofia", _audit, listing=True),
     "console:campaigns": Page("sofia", _campaigns, listing=True),
     "console:campaign-create": Page("sofia", _plain("console:campaign-create")),

@@ -7,8 +7,17 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
+from safepassage.cases.models import Case
 from safepassage.cli import main
-from safepassage.db.grants import OWNER_ONLY, TABLES, TIERS, classified_tables, rights_of
+from safepassage.db.grants import (
+    OWNER_ONLY,
+    TABLES,
+    TIERS,
+    classified_tables,
+    expected_column_rights,
+    rights_of,
+)
+from safepassage.retention.registry import OWNED
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +91,16 @@ def test_db_grant_without_a_password_is_one_line(
         "safepassage: error: the worker role's password is not set "
         "(environment variable SAFEPASSAGE_DB_PASSWORD_WORKER)\n"
     )
+
+
+def test_the_worker_may_seal_and_purge_every_case_owned_table() -> None:
+    """Retention runs in the worker: its sweep re-seals every case-owned sealed column
+    under the case key (SELECT, UPDATE) and its purge deletes those rows (DELETE, the
+    case row itself stays as a tombstone), so each needs a whole-row right there."""
+    granted = expected_column_rights("worker")
+    for entry in OWNED:
+        table = entry.model._meta.db_table
+        needed = ("SELECT", "UPDATE") if entry.model is Case else ("SELECT", "UPDATE", "DELETE")
+        for privilege in needed:
+            assert (table, privilege) in granted, (table, privilege)
+            assert granted[(table, privilege)] is None, (table, privilege)

@@ -15,6 +15,7 @@ import nacl.pwhash
 import pytest
 from pytest_django.fixtures import Settings as SettingsWrapper
 
+from safepassage.casekeys.keys import forget_cached_keys
 from safepassage.crypto import runtime
 from safepassage.crypto.keyfile import create_keyfile, load_keyring
 from safepassage.crypto.keys import Keyring, ReceiptParams
@@ -37,6 +38,8 @@ class Deployment:
         """Load the key file again and install it in the process."""
         self.keyring = load_keyring(self.path, PASSPHRASE)
         runtime.install_keyring(self.keyring)
+        # A restarted process has no unwrapped case keys in memory.
+        forget_cached_keys()
         return self.keyring
 
 

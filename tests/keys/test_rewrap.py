@@ -9,11 +9,18 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from safepassage.cases.models import Message
+from safepassage.casekeys.models import CaseKey
 from safepassage.cli import main
 from safepassage.crypto import stored
 from safepassage.crypto.keyfile import load_keyring, rotate_keyfile
-from safepassage.crypto.sealing import ENTRY_SIZE, PREFIX_SIZE, TAG_SIZE, Sealed, recipients
+from safepassage.crypto.sealing import (
+    ENTRY_SIZE,
+    PREFIX_SIZE,
+    TAG_SIZE,
+    Sealed,
+    is_case_sealed,
+    recipients,
+)
 
 from ..intake.helpers import html, post_form
 from .conftest import PASSPHRASE, Deployment
@@ -48,13 +55,14 @@ def test_every_sealed_column_is_found() -> None:
         "cases.Case.name",
         "cases.Contact.identity",
         "cases.Note.body",
-        "intake.InboundEnvelope.body",
+        "envelopes.InboundEnvelope.body",
         "channels.MediaAttachment.content",
         "channels.ChatSession.identity",
         "channels.OutboundDelivery.body",
         "register.BureauExport.payload",
         "register.CapturedPerson.surname",
         "accounts.Account.totp_secret",
+        "casekeys.CaseKey.wrapped",
     } <= labels
 
 
@@ -64,6 +72,12 @@ def test_rewrap_then_retire_leaves_every_value_readable(
     made = make_data(client, deployment.keyring)
     old_kid = deployment.keyring.public.active_key_id
     before = snapshot()
+    # Case values are sealed under their case key (SP2); the case keys themselves, staff
+    # secrets and the other programme-owned values are sealed to the programme key.
+    programme_sealed = {key for key, blob in before.items() if not is_case_sealed(Sealed(blob))}
+    case_sealed = before.keys() - programme_sealed
+    assert case_sealed, "no value sealed under a case key"
+    assert {key[0] for key in programme_sealed} >= {"casekeys.CaseKey.wrapped"}
     applicant_ids = {
         key: [kid for kid in recipients(Sealed(blob)) if kid != old_kid]
         for key, blob in before.items()
@@ -83,15 +97,19 @@ def test_rewrap_then_retire_leaves_every_value_readable(
     assert main(["keys", "rotate", "--rewrap", "--batch-size", "3"]) == 0
     out = capsys.readouterr().out
     assert "continuing" in out
-    assert f"re-wrapped {len(before)} values" in out
+    assert f"re-wrapped {len(programme_sealed)} values; {len(case_sealed)} were already" in out
     assert load_keyring(deployment.path, PASSPHRASE).public.active_key_id == new_kid
 
     after = snapshot()
     assert after.keys() == before.keys()
-    for key, blob in after.items():
-        assert recipients(Sealed(blob)) == [new_kid, *applicant_ids[key]], key
+    for key in programme_sealed:
+        assert recipients(Sealed(after[key])) == [new_kid, *applicant_ids[key]], key
         # The body is not re-encrypted: the same bytes, under a new header.
-        assert body_of(blob) == body_of(before[key]), key
+        assert body_of(after[key]) == body_of(before[key]), key
+    for key in case_sealed:
+        # Nothing in a case value names the programme key: re-wrapping its case key
+        # row is all a rotation needs.
+        assert after[key] == before[key], key
 
     assert main(["keys", "retire", old_kid.hex()]) == 0
     assert f"retired key {old_kid.hex()}" in capsys.readouterr().out
@@ -144,19 +162,22 @@ def test_an_interrupted_rewrap_continues_on_the_next_run(
 def test_a_value_that_fails_authentication_is_reported_not_rewrapped(
     client: Client, deployment: Deployment, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    make_data(client, deployment.keyring)
+    made = make_data(client, deployment.keyring)
     old_kid = deployment.keyring.public.active_key_id
-    message = Message.objects.order_by("id").first()
-    assert message is not None
-    blob = bytearray(message.body.blob)
+    # The case's own key row: the value every case value of it depends on.
+    case_key = CaseKey.objects.filter(case_id=made.case.pk).order_by("id").first()
+    assert case_key is not None
+    blob = bytearray(case_key.wrapped.blob)
     blob[PREFIX_SIZE + 20] ^= 1  # inside the wrapped data key
-    Message.objects.filter(pk=message.pk).update(body=Sealed.from_storage(bytes(blob)))
+    CaseKey.objects.filter(pk=case_key.pk).update(wrapped=Sealed.from_storage(bytes(blob)))
     rotate_keyfile(deployment.path, PASSPHRASE)
     deployment.restart()
 
     assert main(["keys", "rotate", "--rewrap"]) == 1
     error = capsys.readouterr().err.strip().splitlines()
-    assert error == ["safepassage: error: 1 values could not be re-wrapped (cases.Message.body: 1)"]
+    assert error == [
+        "safepassage: error: 1 values could not be re-wrapped (casekeys.CaseKey.wrapped: 1)"
+    ]
     # That value still needs the old key, so the old key cannot be retired.
     assert main(["keys", "retire", old_kid.hex()]) == 1
     assert "refused: 1 stored values" in capsys.readouterr().err
@@ -187,5 +208,10 @@ def test_progress_bar_counts_every_stored_value(client: Client, deployment: Depl
     seen: list[int] = []
     advance: Callable[[int], object] = seen.append
     report = stored.rewrap_all(rotated, batch_size=4, advance=advance)
-    assert sum(seen) == stored.count_stored() == report.rewrapped
+    assert sum(seen) == stored.count_stored() == report.rewrapped + report.current
+    assert report.rewrapped == sum(
+        not is_case_sealed(value)
+        for column in stored.sealed_columns()
+        for value in column.stored().values_list(column.name, flat=True)
+    )
     assert max(seen) <= 4

@@ -15,7 +15,7 @@ NOT_CASE_VALUES = {
     # The case keys themselves, sealed to the programme key (re-wrapped on rotation).
     "casekeys.CaseKey": "the root of the case key hierarchy",
     # Sealed by the intake, which holds no case key; deleted once processed (housekeeping).
-    "intake.InboundEnvelope": "deleted as soon as the worker has processed it",
+    "envelopes.InboundEnvelope": "body cleared when processed, row deleted at the next run",
     # One export covers many people; kept as the programme's record of what it sent to
     # the national information bureau (documented in docs/decisions.md, issue 13).
     "register.BureauExport": "signed multi-person export",

@@ -4,8 +4,6 @@ values taken before the purge no longer open with the programme's keys."""
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -23,105 +21,19 @@ from safepassage.audit.chain import verify_chain
 from safepassage.audit.models import AuditEvent
 from safepassage.casekeys.keys import forget_cached_keys
 from safepassage.casekeys.models import CaseKey
-from safepassage.cases.domain import (
-    IdentityUpdate,
-    add_note,
-    merge_cases,
-    post_reply,
-    transition_case,
-    update_identity,
-)
 from safepassage.cases.models import Case, Contact, Message, Note
 from safepassage.crypto.errors import KeyShredded
 from safepassage.crypto.keys import Keyring
-from safepassage.crypto.sealing import Sealed, open_text, seal, seal_envelope_body
+from safepassage.crypto.sealing import Sealed, open_text, seal_envelope_body
 from safepassage.envelopes.models import EnvelopeStatus, InboundEnvelope
 from safepassage.register.models import CapturedPerson
-from safepassage.register.states import RecordStatus
-from safepassage.retention.holds import set_legal_hold
 from safepassage.retention.tasks import run_retention
 
-from ..cases.casework import make_case, reload
+from ..cases.casework import reload
 from ..console.helpers import force_verified_login
+from .scenario import OLD, World, build_world, closed_case
 
 pytestmark = pytest.mark.django_db
-OLD = datetime.timedelta(days=400)  # past every default period (the longest is 365)
-
-
-@dataclass
-class World:
-    """The cases of the scenario, by role, and what a backup would have copied."""
-
-    purged: dict[str, Case] = field(default_factory=dict)
-    kept: dict[str, Case] = field(default_factory=dict)
-    texts: dict[str, str] = field(default_factory=dict)  # case label -> its message text
-    blobs: dict[str, list[bytes]] = field(default_factory=dict)
-    # Register record values, under the register key (kept while the record is).
-    record_blobs: dict[str, list[bytes]] = field(default_factory=dict)
-
-
-def _surrender(case: Case, by: Account) -> Case:
-    for state in ("engaged", "verified", "planning", "surrendered"):
-        case = transition_case(case, to=state, by=by)
-    return case
-
-
-def _closed(world: World, label: str, reason: str, by: Account, *, reply: bool) -> Case:
-    text = f"секрет {label} 7734"
-    case = make_case(language="ru", message=text)
-    world.texts[label] = text
-    if reply:
-        post_reply(case, by=by, text=f"ответ {label}")
-    add_note(case, by=by, text=f"заметка {label}")
-    update_identity(
-        case, by=by, update=IdentityUpdate(values={"name": f"Имя {label}"}, group_size=None)
-    )
-    return transition_case(reload(case), to="closed", by=by, reason=reason)
-
-
-def _build(personas: dict[str, Account], keyring: Keyring) -> World:
-    sofia = personas["sofia"]
-    world = World()
-    for label, reason, reply in (
-        ("no_contact", "unreachable", False),
-        ("withdrawn", "withdrawn", True),
-        ("unreachable", "unreachable", True),
-        ("ineligible", "ineligible", True),
-        ("provocation", "suspected_provocation", True),
-    ):
-        world.purged[label] = _closed(world, label, reason, sofia, reply=reply)
-    keep = make_case(language="ru", message="секрет kept-merge 7734")
-    absorb = make_case(language="ru", message="секрет duplicate 7734")
-    world.texts |= {"kept_merge": "секрет kept-merge 7734", "duplicate": "секрет duplicate 7734"}
-    merge_cases(keep=keep, absorb=absorb, by=sofia)
-    world.purged["duplicate"] = reload(absorb)
-    world.kept["kept_merge"] = reload(keep)
-
-    for label, released_days in (("surrendered", 10), ("register", 800), ("interned", None)):
-        text = f"секрет {label} 7734"
-        world.texts[label] = text
-        case = _surrender(make_case(language="ru", message=text), sofia)
-        record = CapturedPerson.objects.get(case=case)
-        record.surname = seal(f"Фамилия {label}", to=keyring.public)
-        record.save()
-        if released_days is not None:
-            CapturedPerson.objects.filter(pk=record.pk).update(
-                status=RecordStatus.RELEASED,
-                last_movement_on=timezone.localdate() - datetime.timedelta(days=released_days),
-            )
-        (world.kept if label == "interned" else world.purged)[label] = case
-
-    held = _closed(world, "held", "withdrawn", sofia, reply=True)
-    set_legal_hold(held, hold=True, by=sofia)
-    world.kept["held"] = held
-    world.kept["open"] = make_case(language="ru", message="секрет open 7734")
-    world.texts["open"] = "секрет open 7734"
-
-    every = [*world.purged.values(), *world.kept.values()]
-    Case.objects.filter(pk__in=[c.pk for c in every]).update(
-        state_changed_at=timezone.now() - OLD, created_at=timezone.now() - OLD
-    )
-    return world
 
 
 def _copy_sealed(world: World) -> None:
@@ -162,7 +74,7 @@ def _raw_database_bytes() -> list[bytes]:
 def test_aged_cases_are_purged_everywhere(
     personas: dict[str, Account], installed_keys: Keyring
 ) -> None:
-    world = _build(personas, installed_keys)
+    world = build_world(personas, installed_keys)
     envelope_done = InboundEnvelope.objects.create(
         kind="web_submission",
         channel="web",
@@ -282,7 +194,7 @@ def test_the_guarantee_does_not_cover_an_old_copy_of_the_key_table(
 
     This is why key-table backups must be kept no longer than the documented window.
     """
-    case = _closed(World(), "withdrawn", "withdrawn", personas["sofia"], reply=True)
+    case = closed_case(World(), "withdrawn", "withdrawn", personas["sofia"], reply=True)
     Case.objects.filter(pk=case.pk).update(state_changed_at=timezone.now() - OLD)
     body = Message.objects.filter(case=case).first()
     assert body is not None

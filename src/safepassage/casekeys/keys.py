@@ -125,12 +125,25 @@ def destroy_case_keys(case_ids: Iterable[int], scopes: Iterable[str] = KeyScope.
     return deleted
 
 
-def compact_key_table() -> None:
-    """On PostgreSQL, rewrite ``crypto_casekey`` so destroyed rows leave its data files.
+def compact_key_table() -> bool:
+    """On PostgreSQL, rewrite ``crypto_casekey`` so destroyed rows leave its data files;
+    returns whether it did.
 
     ``VACUUM FULL`` on a table of one small row per case takes milliseconds; it cannot
-    run inside a transaction, so callers run it after the purge committed.
+    run inside a transaction, so callers run it after the purge committed.  Only the
+    table's owner may run it: the worker's own role is not the owner (production), so
+    there it is skipped and ``safepassage db compact``, run as the owner on a timer,
+    does it instead (PostgreSQL would only warn and do nothing).
     """
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM FULL crypto_casekey")
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class "
+            "WHERE oid = 'crypto_casekey'::regclass"
+        )
+        row = cursor.fetchone()
+        if not (row and row[0]):
+            return False
+        cursor.execute("VACUUM FULL crypto_casekey")
+    return True

@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from safepassage.cli import accounts as accounts_cli
 from safepassage.cli import audit as audit_cli
 from safepassage.cli.errors import CliError
 from safepassage.env import env_int, env_str
@@ -78,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     audit_cli.add_parser(sub)
+    accounts_cli.add_parser(sub)
 
     backup = sub.add_parser("backup", help="encrypted backups of the database, and restores")
     backup_sub = backup.add_subparsers(dest="backup_command", required=True)
@@ -101,6 +103,11 @@ def _parser() -> argparse.ArgumentParser:
         "grant",
         help="create or update the intake, worker and console roles and grant their rights "
         "(run as the database owner, after migrations)",
+    )
+    db_sub.add_parser(
+        "compact",
+        help="rewrite the case-key table so purged cases' keys leave its data files "
+        "(PostgreSQL, as the owner, nightly)",
     )
 
     manage = sub.add_parser("manage", help="run a Django management command")
@@ -134,10 +141,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return backup_cli.run(args)
         if args.command == "audit":
             return audit_cli.run(args)
+        if args.command == "accounts":
+            return accounts_cli.run(args)
         if args.command == "db":
-            from safepassage.cli.dbroles import db_grant
+            from safepassage.cli.dbroles import db_compact, db_grant
 
-            return db_grant()
+            return db_grant() if args.db_command == "grant" else db_compact()
         if args.command == "check":
             from safepassage.cli.checks import self_check
 

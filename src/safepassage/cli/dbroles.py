@@ -1,4 +1,4 @@
-"""``safepassage db grant`` and the database-rights lines of ``safepassage check``."""
+"""``safepassage db grant`` and ``db compact``; the database-rights lines of ``check``."""
 
 from __future__ import annotations
 
@@ -53,6 +53,28 @@ def db_grant() -> int:
     for line in lines:
         print(line)
     print(f"granted {sum(1 for line in lines if ' ON ' in line)} rights to {len(TIERS)} roles")
+    return 0
+
+
+def db_compact() -> int:
+    """Rewrite the case-key table so keys destroyed by purges leave its data files.
+
+    Run as the database owner (a nightly timer): the worker's role may delete keys but
+    not rewrite the table.  Exit 1 with one line on SQLite or without the owner's rights.
+    """
+    setup_django()
+    from django.db import connection
+
+    from safepassage.casekeys.keys import compact_key_table
+
+    if connection.vendor != "postgresql":
+        raise CliError(
+            "compaction is for PostgreSQL; on SQLite, purges overwrite freed pages already"
+        )
+    check_database()
+    if not compact_key_table():
+        raise CliError("only the owner of crypto_casekey may compact it; use the owner's login")
+    print("compacted crypto_casekey: destroyed case keys are gone from its data files")
     return 0
 
 

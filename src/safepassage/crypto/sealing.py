@@ -268,7 +268,14 @@ def reseal_for_applicant(value: Sealed, keyring: Keyring, applicant: PublicKey) 
 
 
 def recipients(value: Sealed) -> list[bytes]:
-    """The key ids ``value`` is sealed to (unauthenticated: a hint, not a proof)."""
+    """The key ids ``value`` is sealed to (unauthenticated: a hint, not a proof).
+
+    A case-sealed (SP2) value names only its applicants: the programme key reaches it
+    through the case key row, an SP1 value of its own that rotation re-wraps, so an SP2
+    value never needs re-wrapping and never holds back the retirement of a key.
+    """
+    if _sp2.is_sp2(value.blob):
+        return [kid for kid, _ in _sp2.parse(value.blob).applicants]
     return [kid for kid, _ in _parse(value.blob).entries]
 
 

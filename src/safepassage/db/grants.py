@@ -9,10 +9,6 @@ right without a reason does not belong here.
 What no tier gets, for any table: TRUNCATE, REFERENCES, TRIGGER, and UPDATE or DELETE
 on the audit trail.  Foreign-key checks run with the table owner's rights, so a tier
 inserting a row that points at another table needs no right on that table.
-
-Assumption noted for the audit helper (issue 12, signed chain heads): if signed heads get
-their own table, console and worker get INSERT and SELECT on it only, like
-``audit_auditevent``.
 """
 
 from __future__ import annotations
@@ -51,6 +47,17 @@ _AUDIT_HEAD = (
 )
 _AUDIT_INSERT = "every audited action appends one event"
 _AUDIT_RETURNING = "the ORM's INSERT … RETURNING id needs SELECT on id"
+_PURGE = "retention: the purge of due cases deletes the conversation (or the register record)"
+
+# The worker never writes a register record's content: it reads which records are
+# still open (a purge waits for them), seals values under the register key in its sweep,
+# and deletes a record whose period after release has run out.
+_REGISTER_RETENTION = _rights(
+    "SELECT",
+    "UPDATE",
+    "DELETE",
+    why="retention: open records hold a purge; the sweep; expired records are purged",
+)
 
 # table -> tier -> rights.  A tier missing from a table's entry has no right on it.
 TABLES: Final[dict[str, dict[Tier, tuple[Right, ...]]]] = {
@@ -68,6 +75,7 @@ TABLES: Final[dict[str, dict[Tier, tuple[Right, ...]]]] = {
         "worker": (
             Right("SELECT", "the envelope loop opens pending envelopes"),
             Right("UPDATE", "marks envelopes processed, failed, skipped or due for a retry"),
+            Right("DELETE", "retention housekeeping: processed envelopes, old failures"),
         ),
     },
     # --- accounts and sessions (console only) --------------------------------------------
@@ -92,7 +100,19 @@ TABLES: Final[dict[str, dict[Tier, tuple[Right, ...]]]] = {
             why="sign-in throttle: counts failures, records them, forgets old ones",
         ),
     },
+    "accounts_accessrequest": {
+        "console": _rights(
+            "SELECT",
+            "INSERT",
+            "UPDATE",
+            why="two-person rule: requests for access, their approval, enrolment codes",
+        ),
+    },
     "django_session": {
+        "worker": (
+            Right("SELECT", "housekeeping finds expired sessions by date only", ("expire_date",)),
+            Right("DELETE", "housekeeping deletes expired console sessions"),
+        ),
         "console": _rights(
             "SELECT", "INSERT", "UPDATE", "DELETE", why="console sessions (sign-out deletes)"
         ),
@@ -112,6 +132,30 @@ TABLES: Final[dict[str, dict[Tier, tuple[Right, ...]]]] = {
         "worker": _rights("SELECT", "INSERT", "UPDATE", why=_AUDIT_HEAD),
         "console": _rights("SELECT", "INSERT", "UPDATE", why=_AUDIT_HEAD),
     },
+    "audit_auditsignedhead": {
+        "worker": _rights("SELECT", "INSERT", why="signs the chain's head on its timer"),
+        "console": _rights(
+            "SELECT", "INSERT", why="`audit sign` on demand; `audit verify` reads the heads"
+        ),
+    },
+    # --- case keys and retention ---------------------------------------------------------
+    "crypto_casekey": {
+        "worker": _rights(
+            "SELECT",
+            "INSERT",
+            "DELETE",
+            why="seals case values under their case key; a purge destroys the key",
+        ),
+        "console": _rights("SELECT", "INSERT", why="seals case values under their case key"),
+    },
+    "retention_caseretention": {
+        "worker": _rights(
+            "SELECT", "INSERT", "UPDATE", why="due cases, holds; marks a case purged"
+        ),
+        "console": _rights(
+            "SELECT", "INSERT", "UPDATE", why="legal holds and purges brought forward"
+        ),
+    },
     # --- cases ---------------------------------------------------------------------------
     "cases_case": {
         "worker": _rights(
@@ -120,24 +164,34 @@ TABLES: Final[dict[str, dict[Tier, tuple[Right, ...]]]] = {
         "console": _rights("SELECT", "INSERT", "UPDATE", why="casework, hotline cases, merges"),
     },
     "cases_contact": {
-        "worker": _rights(
-            "SELECT",
-            "INSERT",
-            "UPDATE",
-            why="finds or registers the sender (receipt lookup hash, chat identity)",
+        "worker": (
+            *_rights(
+                "SELECT",
+                "INSERT",
+                "UPDATE",
+                why="finds or registers the sender (receipt lookup hash, chat identity)",
+            ),
+            Right("DELETE", _PURGE),
         ),
         "console": _rights("SELECT", "INSERT", "UPDATE", why="workspace, hotline, merges"),
     },
     "cases_message": {
-        "worker": _rights(
-            "SELECT", "INSERT", "UPDATE", why="stores inbound messages, delivery status"
+        "worker": (
+            *_rights("SELECT", "INSERT", "UPDATE", why="stores inbound messages, delivery status"),
+            Right("DELETE", _PURGE),
         ),
         "console": _rights("SELECT", "INSERT", "UPDATE", why="reads and writes replies, merges"),
     },
     "cases_note": {
+        "worker": _rights(
+            "SELECT", "UPDATE", "DELETE", why=_PURGE + "; the sweep seals notes under case keys"
+        ),
         "console": _rights("SELECT", "INSERT", "UPDATE", why="operators' notes, merges"),
     },
     "cases_merge": {
+        "worker": _rights(
+            "SELECT", why="a purge first re-homes values a merge moved in from other cases"
+        ),
         "console": _rights("SELECT", "INSERT", "UPDATE", why="merging and un-merging cases"),
     },
     "cases_cannedreply": {
@@ -183,34 +237,49 @@ TABLES: Final[dict[str, dict[Tier, tuple[Right, ...]]]] = {
         "console": _rights("SELECT", "INSERT", "UPDATE", why="channel administration"),
     },
     "channels_chatsession": {
-        "worker": _rights("SELECT", "INSERT", "UPDATE", why="messenger conversation state"),
+        "worker": (
+            *_rights("SELECT", "INSERT", "UPDATE", why="messenger conversation state"),
+            Right("DELETE", _PURGE + "; housekeeping"),
+        ),
         "console": _rights("SELECT", "UPDATE", why="replies go to the chat; merges move it"),
     },
     "channels_mediaattachment": {
-        "worker": _rights("SELECT", "INSERT", "UPDATE", why="fetches and stores media"),
+        "worker": (
+            *_rights("SELECT", "INSERT", "UPDATE", why="fetches and stores media"),
+            Right("DELETE", _PURGE),
+        ),
         "console": _rights("SELECT", "UPDATE", why="shows media in the workspace; merges"),
     },
     "channels_outbounddelivery": {
-        "worker": _rights("SELECT", "INSERT", "UPDATE", why="sends replies, retries, status"),
+        "worker": (
+            *_rights("SELECT", "INSERT", "UPDATE", why="sends replies, retries, status"),
+            Right("DELETE", _PURGE + "; housekeeping"),
+        ),
         "console": _rights("SELECT", "INSERT", "UPDATE", why="queues replies, shows their status"),
     },
     "channels_hotlinecall": {
+        "worker": _rights("SELECT", "UPDATE", "DELETE", why=_PURGE + "; the case-key sweep"),
         "console": _rights("SELECT", "INSERT", "UPDATE", why="operators log hotline calls"),
     },
     "channels_callback": {
+        "worker": _rights("SELECT", "UPDATE", "DELETE", why=_PURGE + "; the case-key sweep"),
         "console": _rights("SELECT", "INSERT", "UPDATE", why="hotline call-backs"),
     },
-    # --- register (console only: the worker never moves a case to surrendered) -----------
+    # --- register (the console keeps it; the worker only ages it out) --------------------
     "register_capturedperson": {
+        "worker": _REGISTER_RETENTION,
         "console": _rights("SELECT", "INSERT", "UPDATE", why="the register of captured persons"),
     },
     "register_capturecard": {
+        "worker": _REGISTER_RETENTION,
         "console": _rights("SELECT", "INSERT", "UPDATE", why="capture cards"),
     },
     "register_welfareevent": {
+        "worker": _REGISTER_RETENTION,
         "console": _rights("SELECT", "INSERT", "UPDATE", why="welfare events; exports mark them"),
     },
     "register_repatriationwish": {
+        "worker": _REGISTER_RETENTION,
         "console": _rights("SELECT", "INSERT", "UPDATE", why="the wish at repatriation"),
     },
     "register_bureauexport": {

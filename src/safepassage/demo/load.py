@@ -155,11 +155,13 @@ def _move_cases_along() -> None:
         operator = _operator_for(case.language)
         Case.objects.filter(pk=case.pk).update(assigned_to=operator)
         post_reply(case, by=operator, text=OPERATOR_REPLIES[case.language])
-        current = case
+        # The first reply has already moved the case from new to engaged.
+        current = Case.objects.get(pk=case.pk)
         for step in PATH:
             if target == CaseState.CLOSED and step == CaseState.VERIFIED:
                 break
-            current = transition_case(current, to=step, by=operator)
+            if current.state != step:
+                current = transition_case(current, to=step, by=operator)
             if step == target:
                 break
         if target == CaseState.CLOSED:
