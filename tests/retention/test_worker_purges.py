@@ -21,7 +21,7 @@ from safepassage.crypto.keys import Keyring
 from safepassage.crypto.sealing import seal_envelope_body
 from safepassage.envelopes.models import EnvelopeStatus, InboundEnvelope
 from safepassage.retention.tasks import retention_task
-from safepassage.worker.runner import WorkerRunner, enqueue_retention_if_idle
+from safepassage.worker.runner import WorkerRunner, enqueue_if_idle
 
 from ..cases.casework import make_case
 
@@ -73,6 +73,6 @@ def test_a_running_worker_purges_due_cases(
 
 @pytest.mark.django_db
 def test_only_one_retention_task_waits_at_a_time() -> None:
-    assert enqueue_retention_if_idle() is True
-    assert enqueue_retention_if_idle() is False
+    assert enqueue_if_idle(retention_task) is True
+    assert enqueue_if_idle(retention_task) is False
     assert DBTaskResult.objects.filter(task_path=retention_task.module_path).count() == 1

@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
 from safepassage.analytics.counters import event_rows, total
 from safepassage.analytics.models import DailyCount, Dimension, Metric
 from safepassage.analytics.tasks import squash_counters_task
-from safepassage.worker.runner import WorkerRunner, enqueue_squash_if_idle
+from safepassage.worker.runner import WorkerRunner, enqueue_if_idle
 
 DAY = datetime.date(2026, 5, 1)
 
@@ -61,22 +61,22 @@ def test_a_running_worker_squashes_counters_again_and_again() -> None:
 
 @pytest.mark.django_db
 def test_only_one_squash_task_waits_at_a_time() -> None:
-    assert enqueue_squash_if_idle() is True
-    assert enqueue_squash_if_idle() is False
+    assert enqueue_if_idle(squash_counters_task) is True
+    assert enqueue_if_idle(squash_counters_task) is False
     assert _squash_tasks().count() == 1
 
     # Running (claimed by a worker): still no second one.
     _squash_tasks().update(status=TaskResultStatus.RUNNING, started_at=timezone.now())
-    assert enqueue_squash_if_idle() is False
+    assert enqueue_if_idle(squash_counters_task) is False
 
     # A run started long ago belonged to a worker that died: the fold must not stop.
     _squash_tasks().update(started_at=timezone.now() - datetime.timedelta(hours=2))
-    assert enqueue_squash_if_idle() is True
+    assert enqueue_if_idle(squash_counters_task) is True
     assert _squash_tasks().filter(status=TaskResultStatus.READY).count() == 1
 
     # Once done, the next one is enqueued.
     _squash_tasks().update(status=TaskResultStatus.SUCCESSFUL)
-    assert enqueue_squash_if_idle() is True
+    assert enqueue_if_idle(squash_counters_task) is True
 
 
 @pytest.mark.django_db(transaction=True)

@@ -341,7 +341,7 @@ class FunctionRight:
     why: str
 
 
-# Created by cases migration 0005; EXECUTE is revoked from PUBLIC by `db grant`.
+# Created by cases migration 0006; EXECUTE is revoked from PUBLIC by `db grant`.
 FUNCTIONS: Final[dict[Tier, tuple[FunctionRight, ...]]] = {
     "intake": (
         FunctionRight(

@@ -8,7 +8,7 @@ process with the applicant's key from the session cookie; the programme's secret
 never needed.
 
 On PostgreSQL the intake's database role may not read contacts or messages at all: it
-calls two SECURITY DEFINER functions (cases migration 0005) that answer for one lookup
+calls two SECURITY DEFINER functions (cases migration 0006) that answer for one lookup
 hash only, so a seized intake cannot list anyone else's conversation.  SQLite (the demo,
 one trust domain) reads the same rows through the ORM.
 """

@@ -71,16 +71,6 @@ def enqueue_if_idle(task: Task[[], Any]) -> bool:
     return True
 
 
-def enqueue_squash_if_idle() -> bool:
-    """Enqueue ``squash_counters_task`` unless one is already waiting or running."""
-    return enqueue_if_idle(squash_counters_task)
-
-
-def enqueue_retention_if_idle() -> bool:
-    """Enqueue ``retention_task`` unless one is already waiting or running."""
-    return enqueue_if_idle(retention_task)
-
-
 class WorkerRunner:
     """Runs the envelope loop, a django-tasks database worker and the periodic-job
     timer until ``stop()``."""
