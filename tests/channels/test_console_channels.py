@@ -177,7 +177,7 @@ def _case_with_photo(installed_keys: Keyring, language: str) -> MediaAttachment:
         instance=instance,
         kind="photo",
         provider_ref=seal("file", to=installed_keys.public),
-        content=seal(b"\xff\xd8photo-bytes", to=installed_keys.public),
+        content=seal(b"\xff\xd8\xffphoto-bytes", to=installed_keys.public),
         mime_type="image/jpeg",
         state=MediaState.STORED,
     )
@@ -190,7 +190,7 @@ def test_media_is_served_decrypted_and_audited_to_those_who_may_see_the_case(
     url = reverse("console:media-file", args=[media.pk])
     response = client_for(personas["kim"]).get(url)
     assert response.status_code == 200
-    assert response.content == b"\xff\xd8photo-bytes"
+    assert response.content == b"\xff\xd8\xffphoto-bytes"
     assert response["Content-Type"] == "image/jpeg"
     assert response["Cache-Control"] == "no-store, private"
     assert "sandbox" in response["Content-Security-Policy"]

@@ -39,7 +39,8 @@ EXPECTED: dict[str, int | tuple[int, int]] = {
     "console:sign-in": 1,  # the (anonymous) session only
     "console:sign-in-code": 2,  # session + the account half-way through signing in
     "console:enrol": 2,  # session + the approved enrolment (its account joined)
-    "console:home": 2,
+    # Session, account, and (operators and supervisors) the call-backs due, case joined.
+    "console:home": 3,
     "console:my-security": 2,
     "console:password": 2,
     "console:accounts": 5,
@@ -59,14 +60,17 @@ EXPECTED: dict[str, int | tuple[int, int]] = {
     "console:campaign": 6,
     "console:campaign-leaflet": 7,  # the campaign + a campaign.leaflet audit event
     # Supervisor, all scopes: count of the queue, count of its suspected floods, the
-    # page of ids, those rows (campaign and operator joined), per-language counts.
-    "console:queue": 7,
+    # page of ids, those rows (campaign and operator joined), per-language counts, and
+    # the call-backs due listed above the queue (case joined; the polled table omits it).
+    "console:queue": 8,
     "console:queue-table": 7,
     "console:waiting": 5,  # totals, paginator count, the rows (operator joined)
     # Case, contacts, audit event (3), messages and notes (authors joined), canned
     # replies, merges (both cases and both accounts joined), and the assign form's
-    # candidates read as accounts then filtered by id (2).
-    "console:case": 14,
+    # candidates read as accounts then filtered by id (2); issue 15: the messages'
+    # attachments (prefetched), their deliveries, and the case's call-backs (3).  Each
+    # chat contact's session adds one (a case has a handful of contacts; none here).
+    "console:case": 17,
     # Both cases, two case.viewed events (6), and messages/contacts/notes counted per
     # side (6): always two sides, so no list grows here.
     "console:case-merge": 18,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import transaction
@@ -47,6 +48,48 @@ _SAFE_MIME = frozenset(
         "application/pdf",
     }
 )
+
+
+def _ftyp(content: bytes) -> bool:
+    return content[4:8] == b"ftyp"
+
+
+def _mpeg_frame(content: bytes) -> bool:
+    return content.startswith(b"ID3") or (
+        len(content) > 1 and content[0] == 0xFF and content[1] & 0xE0 == 0xE0
+    )
+
+
+# What the first bytes of each allowed type look like.  The provider's (or sender's)
+# declared type is believed only when the content agrees: a "photo" that is really HTML
+# or script must never reach a browser under an image type.
+_MAGIC: dict[str, Callable[[bytes], bool]] = {
+    "image/jpeg": lambda c: c.startswith(b"\xff\xd8\xff"),
+    "image/png": lambda c: c.startswith(b"\x89PNG\r\n\x1a\n"),
+    "image/gif": lambda c: c[:6] in (b"GIF87a", b"GIF89a"),
+    "image/webp": lambda c: c[:4] == b"RIFF" and c[8:12] == b"WEBP",
+    "audio/ogg": lambda c: c.startswith(b"OggS"),
+    "audio/mpeg": _mpeg_frame,
+    "audio/mp4": _ftyp,
+    "audio/aac": lambda c: len(c) > 1 and c[0] == 0xFF and c[1] & 0xF6 == 0xF0,
+    "audio/amr": lambda c: c.startswith(b"#!AMR"),
+    "audio/wav": lambda c: c[:4] == b"RIFF" and c[8:12] == b"WAVE",
+    "video/mp4": _ftyp,
+    "video/3gpp": _ftyp,
+    "video/quicktime": lambda c: c[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free"),
+    "application/pdf": lambda c: c.startswith(b"%PDF-"),
+}
+DOWNLOAD_MIME = "application/octet-stream"
+
+
+def served_mime(declared: str, content: bytes) -> str:
+    """The content type an attachment is served with: the declared type when it is on
+    the allow-list and the bytes match it, else ``application/octet-stream``."""
+    mime = declared.split(";", 1)[0].strip().lower()
+    check = _MAGIC.get(mime)
+    if mime not in _SAFE_MIME or check is None or not check(content):
+        return DOWNLOAD_MIME
+    return mime
 
 
 def attach_media(message: Message, instance: ChannelInstance, refs: tuple[MediaRef, ...]) -> None:
@@ -125,7 +168,8 @@ def open_media(
 
     The caller has already checked that ``by`` may view the case.  Side effect: one
     ``media.opened`` audit event (every decryption of personal data is audited).  A mime
-    type outside a small allow-list is served as a download, never rendered inline.
+    type outside a small allow-list, or whose bytes do not match it, is served as a
+    download, never rendered inline.
     """
     if media.state != MediaState.STORED or media.content is None:
         raise ValueError("media not stored")
@@ -140,8 +184,7 @@ def open_media(
         )
     content = open_sealed(media.content, keyring)
     name = open_text(media.file_name, keyring) if media.file_name is not None else ""
-    mime = media.mime_type if media.mime_type in _SAFE_MIME else "application/octet-stream"
-    return content, mime, name
+    return content, served_mime(media.mime_type, content), name
 
 
 @task(queue_name="default")

@@ -49,6 +49,26 @@ ERROR_TEXTS = {
     "credentials_unreadable": _("The channel's credentials are missing; ask an admin."),
     "channel_unavailable": _("The channel is switched off."),
     "unreachable": _("The provider could not be reached."),
+    # Telegram's refusals (the Bot API's error_code; the description is not kept).
+    "telegram_400": _("Telegram refused the message as malformed or the chat as not found."),
+    "telegram_403": _("Telegram refused: the bot may not write to this chat."),
+    # WhatsApp Cloud API error codes (Meta's table of error codes and titles).
+    "whatsapp_131026": _("WhatsApp: message undeliverable (the number may not use WhatsApp)."),
+    "whatsapp_131047": _("WhatsApp: more than 24 hours since their last message (re-engagement)."),
+    "whatsapp_131051": _("WhatsApp: message type not supported."),
+    "whatsapp_131053": _("WhatsApp: the media could not be uploaded."),
+    "whatsapp_131049": _("WhatsApp chose not to deliver it, to keep engagement healthy."),
+    "whatsapp_131031": _("WhatsApp: the sending account is locked; ask an admin."),
+    "whatsapp_132001": _("WhatsApp: the template does not exist or is not approved."),
+    # Twilio's ErrorCode values for SMS.
+    "twilio_30003": _("The handset could not be reached (switched off or out of coverage)."),
+    "twilio_30004": _("The recipient has blocked messages from this number."),
+    "twilio_30005": _("The number is unknown or no longer exists."),
+    "twilio_30006": _("The number is a landline or cannot receive SMS."),
+    "twilio_30007": _("The carrier filtered the message."),
+    "twilio_30008": _("The carrier reported an unknown error."),
+    "twilio_21610": _("The number has opted out of SMS (replied STOP)."),
+    "twilio_21211": _("The number is not a valid phone number."),
 }
 
 

@@ -351,6 +351,7 @@ def media_file(request: HttpRequest, media_id: int) -> HttpResponse:
         f'{"inline" if inline else "attachment"}; filename="{filename}"'
     )
     response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 

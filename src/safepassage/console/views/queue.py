@@ -19,6 +19,7 @@ from safepassage.accounts.models import Account, Role
 from safepassage.cases.models import Case
 from safepassage.cases.rules import visible_cases
 from safepassage.cases.states import CaseState
+from safepassage.channels.domain.hotline import due_callbacks
 from safepassage.console.access import console_view, current_account
 from safepassage.console.forms.common import language_choices, language_name
 from safepassage.console.forms.queue import (
@@ -31,6 +32,7 @@ from safepassage.console.forms.queue import (
 from safepassage.floods.queue import QueueOrder
 
 PAGE_SIZE = 50
+DUE_SHOWN = 20  # call-backs due listed above the queue, the oldest first
 POLL_SECONDS = 20
 QUEUE_ROW_FIELDS = (
     "reference",
@@ -143,13 +145,23 @@ def _queue_context(request: HttpRequest, account: Account) -> dict[str, Any]:
     }
 
 
+def _with_due_callbacks(context: dict[str, Any], account: Account) -> dict[str, Any]:
+    # The full page only: the polled table does not repeat the list.
+    context["due_callbacks"] = list(due_callbacks(account)[:DUE_SHOWN])
+    return context
+
+
 @console_view(Role.OPERATOR, Role.SUPERVISOR)
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """The language queues, longest-waiting first, with unassigned counts per language."""
     account = current_account(request)
     assert account is not None
-    return render(request, "console/queue/queue.html", _queue_context(request, account))
+    return render(
+        request,
+        "console/queue/queue.html",
+        _with_due_callbacks(_queue_context(request, account), account),
+    )
 
 
 @console_view(Role.OPERATOR, Role.SUPERVISOR)

@@ -28,7 +28,16 @@ from safepassage.cases.domain import (
 )
 from safepassage.cases.models import CannedReply, Case, Contact, Direction, Merge, Message, Note
 from safepassage.cases.rules import CaseAction
-from safepassage.cases.states import CaseState, allowed_targets
+from safepassage.cases.states import CaseState, Channel, allowed_targets
+from safepassage.channels.domain.hotline import callbacks_for_case
+from safepassage.channels.domain.status import (
+    DeliveryInfo,
+    delivery_statuses,
+    reply_constraints,
+    sms_segments,
+)
+from safepassage.channels.forms import CallbackForm
+from safepassage.channels.models import MediaAttachment
 from safepassage.console.access import audit_view
 from safepassage.console.forms.cases import (
     AssignForm,
@@ -58,6 +67,11 @@ class TimelineEntry:
     status: str
     text: str
     readable: bool
+    # Messages only: the attachments and, for outbound ones, the delivery state with the
+    # provider's reason and whether it may be sent again.
+    message_id: int | None = None
+    media: tuple[MediaAttachment, ...] = ()
+    delivery: DeliveryInfo | None = None
 
 
 def _open(value: Sealed | None) -> tuple[str, bool]:
@@ -73,7 +87,11 @@ def _open(value: Sealed | None) -> tuple[str, bool]:
 def timeline(case: Case) -> list[TimelineEntry]:
     """Messages on every channel and internal notes, oldest first."""
     entries: list[TimelineEntry] = []
-    for message in Message.objects.filter(case=case).select_related("author"):
+    messages = list(
+        Message.objects.filter(case=case).select_related("author").prefetch_related("media")
+    )
+    deliveries = delivery_statuses(messages)
+    for message in messages:
         text, readable = _open(message.body)
         entries.append(
             TimelineEntry(
@@ -84,6 +102,9 @@ def timeline(case: Case) -> list[TimelineEntry]:
                 status=message.get_status_display(),
                 text=text,
                 readable=readable,
+                message_id=message.pk,
+                media=tuple(message.media.all()),
+                delivery=deliveries.get(message.pk),
             )
         )
     for note in Note.objects.filter(case=case).select_related("author"):
@@ -116,8 +137,16 @@ def _contacts(contacts: list[Contact]) -> list[dict[str, Any]]:
     rows = []
     for contact in contacts:
         identity, _readable = _open(contact.identity)
-        rows.append({"contact": contact, "identity": identity})
+        # One session query per chat contact: a case has a handful of contacts at most.
+        constraints = reply_constraints(contact)
+        rows.append({"contact": contact, "identity": identity, "constraints": constraints})
     return rows
+
+
+def _replyable(rows: list[dict[str, Any]]) -> list[Contact]:
+    """Contacts a free-text reply can go to now (not hotline callers, not WhatsApp
+    contacts whose 24-hour window is closed, not chats whose channel is gone)."""
+    return [row["contact"] for row in rows if row["constraints"].can_send_text]
 
 
 def _canned_text(case: Case, account: Account, canned_id: str, name: str) -> str:
@@ -135,7 +164,8 @@ def _canned_text(case: Case, account: Account, canned_id: str, name: str) -> str
 def default_forms(
     account: Account, case: Case, contacts: list[Contact], identity: dict[str, str]
 ) -> dict[str, forms.Form]:
-    """Unbound forms for everything the account may do on ``case`` now."""
+    """Unbound forms for everything the account may do on ``case`` now; ``contacts``
+    are those a reply can be sent to (no reply form when there are none)."""
     latest = max(
         contacts,
         key=lambda c: (c.last_inbound_at is not None, c.last_inbound_at, c.pk),
@@ -188,8 +218,10 @@ def render_workspace(
     """The workspace for ``case``, with ``bound`` forms (failed submissions) in place of
     fresh ones so nothing typed is lost.  Side effect: one ``case.viewed`` audit event."""
     contacts = list(case.contacts.all())
+    contact_rows = _contacts(contacts)
+    replyable = _replyable(contact_rows)
     identity = open_identity(case)
-    page_forms = default_forms(account, case, contacts, identity)
+    page_forms = default_forms(account, case, replyable, identity)
     page_forms.update(bound or {})
     canned_id = request.GET.get("canned", "")
     reply_form = page_forms.get("reply")
@@ -203,7 +235,13 @@ def render_workspace(
         "case": case,
         "account": account,
         "timeline": timeline(case),
-        "contacts": _contacts(contacts),
+        "contacts": contact_rows,
+        "may_reply": case_rules.may(account, CaseAction.REPLY) and case.state != CaseState.CLOSED,
+        "sms_reply": any(c.channel == Channel.SMS for c in replyable),
+        "callbacks": list(callbacks_for_case(case)),
+        "callback_form": CallbackForm(),
+        "has_hotline": any(c.channel == Channel.HOTLINE for c in contacts),
+        "sms_empty": sms_segments(""),
         "identity": identity,
         "language_name": language_name(case.language),
         "forms": page_forms,
