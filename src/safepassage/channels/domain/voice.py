@@ -26,12 +26,12 @@ from safepassage.channels.models import (
     MediaKind,
     VoiceCall,
 )
+from safepassage.channels.ringing import RING_LIST_KEY
 from safepassage.crypto.blind_index import blind_index
 from safepassage.crypto.runtime import get_keyring
 from safepassage.crypto.sealing import seal
 
 VOICE_LANGUAGES = ("ru", "ko", "uk", "en")
-RING_LIST_KEY = "ring"
 
 
 def operators_on_shift(language: str) -> list[Account]:
@@ -44,11 +44,6 @@ def operators_on_shift(language: str) -> list[Account]:
         is_active=True, on_shift=True, role__in=[Role.OPERATOR, Role.SUPERVISOR]
     ).order_by("pk")
     return [person for person in people if person.reads(language)]
-
-
-def client_identity(account_id: int) -> str:
-    """The softphone identity an account's phone registers with (no name, no number)."""
-    return f"sp-op-{account_id}"
 
 
 def ring_lists() -> dict[str, list[int]]:

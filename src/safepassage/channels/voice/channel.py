@@ -29,6 +29,7 @@ from safepassage.cases.states import Channel
 from safepassage.channels.base import CallEvent, ChannelType, Event, SettingField
 from safepassage.channels.hooks import Hook, WebhookAnswer, accept, read_body, refuse
 from safepassage.channels.models import ChannelInstance
+from safepassage.channels.ringing import client_identity, ringing
 from safepassage.channels.sms.channel import SIGNATURE_HEADER, public_url, signature_valid
 from safepassage.channels.voice import api, twiml
 
@@ -165,11 +166,7 @@ class TwilioVoiceType(ChannelType):
         return config if isinstance(config, dict) else {}
 
     def _ring_or_voicemail(self, config: dict[str, Any], base: str, language: str) -> str:
-        from safepassage.channels.domain.voice import RING_LIST_KEY, client_identity
-
-        lists = config.get(RING_LIST_KEY)
-        ids = lists.get(language, []) if isinstance(lists, dict) else []
-        people = [i for i in ids if isinstance(i, int)]
+        people = ringing(config, language)
         if not people:
             return twiml.voicemail(config, language, action=f"{base}recorded/?lang={language}")
         return twiml.ring(
