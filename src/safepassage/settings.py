@@ -228,6 +228,7 @@ SAFEPASSAGE_CHANNEL_TYPES = [
     "safepassage.channels.whatsapp.WhatsAppType",
     "safepassage.channels.sms.TwilioSmsType",
     "safepassage.channels.hotline.HotlineType",
+    "safepassage.channels.voice.TwilioVoiceType",
 ]
 SAFEPASSAGE_HOOK_KEY = env_str("SAFEPASSAGE_HOOK_KEY", "")
 

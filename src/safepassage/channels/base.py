@@ -80,7 +80,31 @@ class StatusUpdate:
     send_key: str = ""
 
 
-Event = InboundMessage | BotCommand | ChoiceMade | StatusUpdate
+@dataclass(frozen=True)
+class CallEvent:
+    """News about one voice call, in no provider's terms (Twilio today, Asterisk ARI next).
+
+    Every field but ``call_id`` may be empty: a provider reports a call in several
+    callbacks, and the worker merges them into one ``VoiceCall`` in whatever order they
+    come.  ``caller`` is the caller's number; ``answered_by`` the id of the console
+    account whose phone took the call; ``recording`` a provider reference to a voicemail
+    (fetched, sealed and deleted at the provider by the channel type's ``fetch_media``).
+    """
+
+    call_id: str
+    caller: str = ""
+    language: str = ""
+    answered_by: int | None = None
+    missed: bool = False
+    duration: int | None = None
+    talk_duration: int | None = None
+    recording: str = ""
+    recording_id: str = ""
+    recording_mime: str = ""
+    ended: bool = False
+
+
+Event = InboundMessage | BotCommand | ChoiceMade | StatusUpdate | CallEvent
 
 
 @dataclass(frozen=True)

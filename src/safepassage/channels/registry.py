@@ -18,6 +18,7 @@ DEFAULT_CHANNEL_TYPES = (
     "safepassage.channels.whatsapp.WhatsAppType",
     "safepassage.channels.sms.TwilioSmsType",
     "safepassage.channels.hotline.HotlineType",
+    "safepassage.channels.voice.TwilioVoiceType",
 )
 
 

@@ -262,8 +262,18 @@ TABLES: Final[dict[str, dict[Tier, tuple[Right, ...]]]] = {
         "console": _rights("SELECT", "INSERT", "UPDATE", why="operators log hotline calls"),
     },
     "channels_callback": {
-        "worker": _rights("SELECT", "UPDATE", "DELETE", why=_PURGE + "; the case-key sweep"),
+        "worker": (
+            *_rights("SELECT", "UPDATE", "DELETE", why=_PURGE + "; the case-key sweep"),
+            Right("INSERT", "a voicemail asks for a call-back at once"),
+        ),
         "console": _rights("SELECT", "INSERT", "UPDATE", why="hotline call-backs"),
+    },
+    "channels_voicecall": {
+        "worker": (
+            *_rights("SELECT", "INSERT", "UPDATE", why="builds each voice call from its callbacks"),
+            Right("DELETE", _PURGE),
+        ),
+        "console": _rights("SELECT", why="shows the case's calls in the workspace"),
     },
     # --- register (the console keeps it; the worker only ages it out) --------------------
     "register_capturedperson": {

@@ -28,6 +28,7 @@ from safepassage.channels.models import (
     HotlineCall,
     MediaAttachment,
     OutboundDelivery,
+    VoiceCall,
 )
 from safepassage.floods.models import CaseMark
 from safepassage.register.models import (
@@ -102,6 +103,7 @@ def _purge_conversation(case_ids: list[int], report: PurgeReport) -> None:
     _delete(report, "media", MediaAttachment.objects.filter(message__case_id__in=case_ids))
     _delete(report, "deliveries", OutboundDelivery.objects.filter(message__case_id__in=case_ids))
     _delete(report, "hotline_calls", HotlineCall.objects.filter(case_id__in=case_ids))
+    _delete(report, "voice_calls", VoiceCall.objects.filter(case_id__in=case_ids))
     _delete(report, "callbacks", Callback.objects.filter(case_id__in=case_ids))
     _delete(report, "chat_sessions", ChatSession.objects.filter(contact__case_id__in=case_ids))
     _delete(report, "messages", messages)

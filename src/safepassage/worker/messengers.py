@@ -17,6 +17,7 @@ from safepassage.cases.domain import add_inbound_message
 from safepassage.cases.models import Message
 from safepassage.channels.base import (
     BotCommand,
+    CallEvent,
     ChoiceMade,
     Event,
     InboundMessage,
@@ -33,6 +34,7 @@ from safepassage.channels.domain.identity import (
 )
 from safepassage.channels.domain.media import attach_media
 from safepassage.channels.domain.status import apply_status
+from safepassage.channels.domain.voice import record_call
 from safepassage.channels.models import ChannelInstance, ChatSession
 from safepassage.channels.registry import get_type
 from safepassage.crypto.blind_index import blind_index
@@ -102,6 +104,8 @@ def apply_event(
         handle_choice(instance, event)
     elif isinstance(event, StatusUpdate):
         apply_status(instance, event)
+    elif isinstance(event, CallEvent):
+        record_call(instance, event, received_at=envelope.received_at if envelope else None)
 
 
 # Compiled once: the provider-retry check runs for every inbound message.

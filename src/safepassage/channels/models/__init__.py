@@ -10,10 +10,12 @@ from safepassage.channels.models.media import (
 )
 from safepassage.channels.models.outbound import CLAIMABLE, DeliveryState, OutboundDelivery
 from safepassage.channels.models.session import ChatSession
+from safepassage.channels.models.voice import CallOutcome, VoiceCall
 
 __all__ = [
     "CLAIMABLE",
     "MAX_MEDIA_BYTES",
+    "CallOutcome",
     "Callback",
     "CallbackState",
     "ChannelInstance",
@@ -24,6 +26,7 @@ __all__ = [
     "MediaKind",
     "MediaState",
     "OutboundDelivery",
+    "VoiceCall",
     "hook_key_hash",
     "new_hook_key",
 ]

@@ -46,8 +46,9 @@ class Callback(models.Model):
     state = models.CharField(
         max_length=16, choices=CallbackState.choices, default=CallbackState.SCHEDULED
     )
+    # Empty when the voice line scheduled it (a voicemail asks for a call-back at once).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     done_by = models.ForeignKey(

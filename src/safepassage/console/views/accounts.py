@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from safepassage.accounts import domain, rules
 from safepassage.accounts.models import AccessRequest, Account, Role
+from safepassage.channels.domain.voice import publish_ring_lists
 from safepassage.console.access import console_view, current_account
 from safepassage.console.account_forms import AccountForm, NewAccountForm
 from safepassage.console.flash import flash
@@ -137,6 +138,8 @@ def account_action(request: HttpRequest, account_id: int, operation: str) -> Htt
             done = _waiting_notice(domain.request_reactivation(by=admin, account=account))
         elif operation in ("on-shift", "off-shift"):
             domain.set_on_shift(by=admin, account=account, on_shift=operation == "on-shift")
+            # The voice line's intake rings whoever the published ring list names.
+            publish_ring_lists()
             done = _("Shift updated.")
         else:
             access, half = domain.request_sign_in_reset(by=admin, account=account)
