@@ -30,6 +30,7 @@ from django.apps import apps
 from django.db import models, transaction
 
 from safepassage.cases.models import Case, Contact, Direction, Message
+from safepassage.cases.name_sound import sound_key
 from safepassage.cases.transliteration import name_key
 from safepassage.channels.domain.identity import phone_identity
 from safepassage.channels.models import ChatSession, OutboundDelivery
@@ -59,7 +60,7 @@ def _case_field(kind: str) -> Derive:
                 return [_index(keyring, "dob", normalise_date(value))]
             except ValueError:
                 return [None]
-        key = name_key(value)
+        key = sound_key(value) if kind == "name_sound" else name_key(value)
         return [_index(keyring, kind, key) if key else None]
 
     return derive
@@ -87,6 +88,7 @@ class IndexColumn:
 
 INDEX_COLUMNS = [
     IndexColumn(Case, "name", "name_index", _case_field("name")),
+    IndexColumn(Case, "name", "name_sound_index", _case_field("name_sound")),
     IndexColumn(Case, "unit", "unit_index", _case_field("unit")),
     IndexColumn(Case, "service_number", "service_number_index", _case_field("service_number")),
     IndexColumn(Case, "date_of_birth", "date_of_birth_index", _case_field("dob")),

@@ -79,6 +79,8 @@ def _exact(value: str) -> str:
 NORMALISERS: dict[str, Callable[[str], str]] = {
     "name": normalise,
     "unit": normalise,
+    # A sound key (cases.name_sound) is already normalised: lower-case ASCII symbols.
+    "name_sound": _exact,
     "service_number": normalise,
     "dob": normalise_date,
     "phone": normalise_phone,

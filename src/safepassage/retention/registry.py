@@ -29,7 +29,13 @@ class Owned:
 
 
 CASE_IDENTITY_FIELDS = ("name", "rank", "unit", "service_number", "date_of_birth", "area")
-CASE_INDEX_FIELDS = ("name_index", "unit_index", "service_number_index", "date_of_birth_index")
+CASE_INDEX_FIELDS = (
+    "name_index",
+    "name_sound_index",
+    "unit_index",
+    "service_number_index",
+    "date_of_birth_index",
+)
 _RECORD_FIELDS = (
     "surname",
     "first_names",

@@ -21,8 +21,10 @@ from safepassage.cases.domain.contacts import add_contact
 from safepassage.cases.domain.errors import CaseError
 from safepassage.cases.domain.flags import flag_shared_contact
 from safepassage.cases.domain.locking import lock_case
+from safepassage.cases.domain.same_person import suggest_same_person
 from safepassage.cases.models import Case, Contact
 from safepassage.cases.models.contact import Relation
+from safepassage.cases.name_sound import sound_key
 from safepassage.cases.states import Channel
 from safepassage.cases.transliteration import name_key
 from safepassage.crypto.blind_index import blind_index, normalise_date, normalise_phone
@@ -42,6 +44,10 @@ INDEXED_FIELDS = {
     "service_number": "service_number",
     "date_of_birth": "dob",
 }
+# Extra indexes a field keeps beside ``<field>_index``: the name's sound key.
+EXTRA_INDEXES: dict[str, tuple[str, ...]] = {"name": ("name_sound_index",)}
+# A change to any of these may reveal that two cases are one person.
+_MATCHED_FIELDS = frozenset({"name", "service_number", "date_of_birth"})
 MAX_FIELD_LENGTH = 200
 MAX_GROUP_SIZE = 500
 # Channels through which a relative can be reached, and the index kind of its identity.
@@ -73,6 +79,31 @@ def index_for(kind: str, value: str) -> str | None:
             ) from None
     key = name_key(value)
     return blind_index(keyring, kind, key) if key else None
+
+
+def sound_index(name: str) -> str | None:
+    """The blind index of a name's sound key (``cases.name_sound``), or None."""
+    key = sound_key(name)
+    return blind_index(get_keyring(), "name_sound", key) if key else None
+
+
+def index_columns(field: str) -> tuple[str, ...]:
+    """Every blind index column kept for an identity field (none for unindexed ones)."""
+    if field not in INDEXED_FIELDS:
+        return ()
+    return (f"{field}_index", *EXTRA_INDEXES.get(field, ()))
+
+
+def _indexes(field: str, value: str) -> dict[str, str | None]:
+    # The blind indexes of one field's new value (all None when it is cleared).
+    if field not in INDEXED_FIELDS:
+        return {}
+    values: dict[str, str | None] = {
+        f"{field}_index": index_for(INDEXED_FIELDS[field], value) if value else None
+    }
+    if field == "name":
+        values["name_sound_index"] = sound_index(value) if value else None
+    return values
 
 
 def open_identity(case: Case) -> dict[str, str]:
@@ -107,7 +138,8 @@ def update_identity(
     A field is compared with its current opened value, so unchanged fields are not
     re-sealed.  Side effects (only when something changed): the fields, their indexes
     and ``version`` are updated and one ``case.identity_updated`` event lists the
-    field names (never the values).
+    field names (never the values); a changed name, date of birth or service number
+    may raise same-person suggestions (``suggest_same_person``).
     """
     unknown = set(update.values) - set(IDENTITY_FIELDS)
     if unknown:
@@ -131,9 +163,8 @@ def update_identity(
             if value == current[field]:
                 continue
             setattr(locked, field, seal(value, to=public) if value else None)
-            if field in INDEXED_FIELDS:
-                index = index_for(INDEXED_FIELDS[field], value) if value else None
-                setattr(locked, f"{field}_index", index)
+            for column, index in _indexes(field, value).items():
+                setattr(locked, column, index)
             changed.append(field)
         if update.group_size != locked.group_size:
             locked.group_size = update.group_size
@@ -142,7 +173,7 @@ def update_identity(
             return []
         locked.version += 1
         update_fields = [*changed, "version", "updated_at"]
-        update_fields += [f"{field}_index" for field in changed if field in INDEXED_FIELDS]
+        update_fields += [column for field in changed for column in index_columns(field)]
         locked.save(update_fields=update_fields)
         record_event(
             "case.identity_updated",
@@ -151,6 +182,9 @@ def update_identity(
             object_ref=locked.reference,
             detail={"fields": changed},
         )
+        if _MATCHED_FIELDS.intersection(changed):
+            name = update.values["name"].strip() if "name" in changed else current["name"]
+            suggest_same_person(locked, name=name, by=by)
     return changed
 
 
@@ -248,7 +282,8 @@ def store_applicant_identity(case: Case, typed: Mapping[str, str], *, group_size
     """Seal what the applicant typed on the form; index it the way operators search it.
 
     Indexes use the same name keys as the console (``index_for``), so a name typed in
-    Hangul by the applicant is found by an operator typing it in Latin.  A value that
+    Hangul by the applicant is found by an operator typing it in Latin.  A case that
+    looks like the same person as another (``suggest_same_person``) is flagged.  A value that
     cannot be indexed (a date we cannot parse, a name of only punctuation) is still
     kept, sealed as typed, just not searchable.  Only fields still empty are filled.
     """
@@ -261,8 +296,12 @@ def store_applicant_identity(case: Case, typed: Mapping[str, str], *, group_size
         updates[field] = seal(value, to=public)
         if field in INDEXED_FIELDS:
             with contextlib.suppress(InvalidIdentity, ValueError):
-                updates[f"{field}_index"] = index_for(INDEXED_FIELDS[field], value)
+                updates.update(_indexes(field, value))
     if group_size.isdigit() and 0 < int(group_size) <= MAX_GROUP_SIZE:
         updates["group_size"] = int(group_size)
     if updates:
         Case.objects.filter(pk=case.pk).update(**updates)
+        for column, stored in updates.items():
+            setattr(case, column, stored)
+        if _MATCHED_FIELDS.intersection(updates):
+            suggest_same_person(case, name=typed.get("name", "").strip()[:MAX_FIELD_LENGTH])

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from safepassage.accounts.models import Role
 from safepassage.audit.chain import record_event
 from safepassage.cases.domain.errors import CaseError, TransitionNotAllowed
-from safepassage.cases.domain.identity import IDENTITY_FIELDS, INDEXED_FIELDS
+from safepassage.cases.domain.identity import IDENTITY_FIELDS, index_columns
 from safepassage.cases.domain.locking import lock_case
 from safepassage.cases.domain.transitions import transition_case
 from safepassage.cases.events import CasesMerging, MergeUndoing
@@ -119,8 +119,8 @@ def merge_cases(*, keep: Case, absorb: Case, by: Account) -> Merge:
             if getattr(kept, field) is None and getattr(gone, field) is not None:
                 # The sealed blob is copied as is: same programme key, no re-sealing.
                 setattr(kept, field, getattr(gone, field))
-                if field in INDEXED_FIELDS:
-                    setattr(kept, f"{field}_index", getattr(gone, f"{field}_index"))
+                for column in index_columns(field):
+                    setattr(kept, column, getattr(gone, column))
                 merge.filled_fields.append(field)
         if kept.group_size is None and gone.group_size is not None:
             kept.group_size = gone.group_size
@@ -187,8 +187,8 @@ def undo_merge(merge: Merge, *, by: Account) -> Merge:
                 continue
             if getattr(kept, field) == getattr(gone, field):
                 setattr(kept, field, None)
-                if field in INDEXED_FIELDS:
-                    setattr(kept, f"{field}_index", None)
+                for column in index_columns(field):
+                    setattr(kept, column, None)
         kept.first_response_at = (
             kept.messages.filter(direction=Direction.OUTBOUND)
             .exclude(author=None)

@@ -49,6 +49,9 @@ class Case(models.Model):
     # Identity, sealed.  Each exact-match-searchable field has a blind index beside it.
     name = SealedField(null=True, blank=True)
     name_index = BlindIndexField()
+    # The name's sound key (``cases.name_sound``): the same name spelt in another script
+    # or system meets here; used for same-person suggestions, never shown.
+    name_sound_index = BlindIndexField()
     rank = SealedField(null=True, blank=True)
     unit = SealedField(null=True, blank=True)
     unit_index = BlindIndexField()

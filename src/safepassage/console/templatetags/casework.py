@@ -48,6 +48,18 @@ def waiting_class(moment: datetime.datetime | None) -> str:
     return "late" if timezone.now() - moment > first_response_target() else ""
 
 
+def _same_person_text(rest: str) -> str:
+    # "same_person:<reference>:<reason>" (cases.domain.same_person).
+    reference, _sep, reason = rest.partition(":")
+    if reason == "service_number":
+        text = _("Maybe the same person as %(reference)s: same service number")
+    elif reason == "name_dob":
+        text = _("Maybe the same person as %(reference)s: same name and date of birth")
+    else:
+        text = _("Maybe the same person as %(reference)s: same name in another spelling")
+    return text % {"reference": reference}
+
+
 @register.filter
 def risk_flag(flag: str) -> str:
     """A risk flag in words (flags are codes and case references, never personal data)."""
@@ -56,6 +68,8 @@ def risk_flag(flag: str) -> str:
         return _("Shares a contact with %(reference)s") % {"reference": reference}
     if code == "previous_case":
         return _("Wrote before as %(reference)s") % {"reference": reference}
+    if code == "same_person":
+        return _same_person_text(reference)
     if code == "near_duplicate":
         return _("Near-duplicate of %(reference)s") % {"reference": reference}
     if code == "flood":
