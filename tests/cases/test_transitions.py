@@ -113,6 +113,6 @@ def test_repeating_a_transition_is_refused_not_doubled(personas: dict[str, Accou
 
 def test_allowed_targets_lists_what_the_console_may_offer() -> None:
     assert allowed_targets("new", "operator") == ["engaged"]
-    assert set(allowed_targets("planning", "operator")) == {"verified", "surrendered"}
+    assert set(allowed_targets("planning", "operator")) == {"verified", "waiting", "surrendered"}
     assert "closed" in allowed_targets("engaged", "supervisor")
     assert allowed_targets("engaged", "analyst") == []

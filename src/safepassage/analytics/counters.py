@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 FUNNEL_STATES: tuple[str, ...] = (
     CaseState.ENGAGED,
     CaseState.VERIFIED,
+    # Counted when a case first joins the waiting list (not every case does).
+    CaseState.WAITING,
     CaseState.PLANNING,
     CaseState.SURRENDERED,
 )

@@ -188,6 +188,14 @@ TABLES: Final[dict[str, dict[Tier, tuple[Right, ...]]]] = {
         ),
         "console": _rights("SELECT", "INSERT", "UPDATE", why="operators' notes, merges"),
     },
+    "cases_verificationcheck": {
+        "worker": _rights(
+            "SELECT", "UPDATE", "DELETE", why=_PURGE + "; the sweep seals details under case keys"
+        ),
+        "console": _rights(
+            "SELECT", "INSERT", "DELETE", why="the verification checklist: confirm, withdraw"
+        ),
+    },
     "cases_merge": {
         "worker": _rights(
             "SELECT", why="a purge first re-homes values a merge moved in from other cases"

@@ -21,7 +21,15 @@ from django.utils import timezone
 from safepassage.audit.chain import record_event
 from safepassage.casekeys.keys import compact_key_table, destroy_case_keys
 from safepassage.casekeys.models import KeyScope
-from safepassage.cases.models import Case, Contact, Direction, Merge, Message, Note
+from safepassage.cases.models import (
+    Case,
+    Contact,
+    Direction,
+    Merge,
+    Message,
+    Note,
+    VerificationCheck,
+)
 from safepassage.channels.models import (
     Callback,
     ChatSession,
@@ -108,6 +116,7 @@ def _purge_conversation(case_ids: list[int], report: PurgeReport) -> None:
     _delete(report, "chat_sessions", ChatSession.objects.filter(contact__case_id__in=case_ids))
     _delete(report, "messages", messages)
     _delete(report, "notes", Note.objects.filter(case_id__in=case_ids))
+    _delete(report, "verification", VerificationCheck.objects.filter(case_id__in=case_ids))
     _delete(report, "contacts", Contact.objects.filter(case_id__in=case_ids))
     _delete(report, "flood_marks", CaseMark.objects.filter(case_id__in=case_ids))
     Case.objects.filter(pk__in=case_ids).update(**_CLEARED)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from safepassage.casekeys.models import KeyScope
-from safepassage.cases.models import Case, Contact, Message, Note
+from safepassage.cases.models import Case, Contact, Message, Note, VerificationCheck
 from safepassage.channels.models import Callback, ChatSession, MediaAttachment, OutboundDelivery
 from safepassage.register.models import CaptureCard, CapturedPerson, RepatriationWish, WelfareEvent
 
@@ -60,6 +60,7 @@ OWNED: tuple[Owned, ...] = (
     Owned(Message, ("body",), "case_id", KeyScope.CASE),
     Owned(Contact, ("identity",), "case_id", KeyScope.CASE),
     Owned(Note, ("body",), "case_id", KeyScope.CASE),
+    Owned(VerificationCheck, ("detail",), "case_id", KeyScope.CASE),
     Owned(Callback, ("note",), "case_id", KeyScope.CASE),
     Owned(
         MediaAttachment, ("provider_ref", "file_name", "content"), "message__case_id", KeyScope.CASE

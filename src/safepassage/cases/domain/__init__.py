@@ -33,6 +33,19 @@ from safepassage.cases.domain.merge import MergeRefused, merge_cases, undo_merge
 from safepassage.cases.domain.messages import add_inbound_message, post_reply
 from safepassage.cases.domain.notes import add_note
 from safepassage.cases.domain.transitions import actor_role, open_case, transition_case
+from safepassage.cases.domain.verification import (
+    VerificationRefused,
+    confirm_evidence,
+    verification_shortfall,
+    withdraw_evidence,
+)
+from safepassage.cases.domain.waiting import (
+    WaitingRefused,
+    change_waiting_terms,
+    overdue_check_ins,
+    put_on_waiting_list,
+    record_check_in,
+)
 
 __all__ = [
     "CaseError",
@@ -44,18 +57,25 @@ __all__ = [
     "PlaceholderValues",
     "StaleCase",
     "TransitionNotAllowed",
+    "VerificationRefused",
+    "WaitingRefused",
     "actor_role",
     "add_inbound_message",
     "add_note",
     "add_relative_contact",
     "assign_case",
     "canned_replies_for",
+    "change_waiting_terms",
     "claim_case",
+    "confirm_evidence",
     "may_hold",
     "merge_cases",
     "open_case",
     "open_identity",
+    "overdue_check_ins",
     "post_reply",
+    "put_on_waiting_list",
+    "record_check_in",
     "release_case",
     "render_canned_reply",
     "save_canned_reply",
@@ -64,4 +84,6 @@ __all__ = [
     "undo_merge",
     "unfilled_placeholders",
     "update_identity",
+    "verification_shortfall",
+    "withdraw_evidence",
 ]

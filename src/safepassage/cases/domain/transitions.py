@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from safepassage.audit.chain import record_event
 from safepassage.cases.domain.errors import StaleCase, TransitionNotAllowed
+from safepassage.cases.domain.verification import confirmed_kinds, verification_shortfall
 from safepassage.cases.events import CaseMoved, CaseOpened
 from safepassage.cases.models import Case
 from safepassage.cases.states import (
@@ -26,6 +27,12 @@ from safepassage.events import announce
 
 if TYPE_CHECKING:
     from safepassage.accounts.models import Account
+
+
+# States a case reaches only with its verification checklist complete (see
+# ``verification.verification_shortfall``).  Not yet ``verified`` itself: see
+# docs/pending/casework.md for why and what switching it on takes.
+CHECKLIST_REQUIRED_FOR = frozenset({CaseState.WAITING})
 
 
 def actor_role(actor: Account | None) -> str:
@@ -79,6 +86,10 @@ def _check_transition(case: Case, to: str, role: str, reason: str) -> None:
         raise TransitionNotAllowed(f"A case cannot move from {case.state} to {to}.")
     if role not in roles:
         raise TransitionNotAllowed(f"Your role may not move a case from {case.state} to {to}.")
+    if to in CHECKLIST_REQUIRED_FOR:
+        shortfall = verification_shortfall(confirmed_kinds(case))
+        if shortfall:
+            raise TransitionNotAllowed(shortfall)
 
 
 def transition_case(
@@ -88,6 +99,7 @@ def transition_case(
     by: Account | None,
     reason: str = "",
     expected_version: int | None = None,
+    with_waiting_terms: bool = False,
 ) -> Case:
     """Move ``case`` to state ``to`` if the state machine allows it for ``by``.
 
@@ -96,8 +108,14 @@ def transition_case(
     ``StaleCase`` is raised and nothing changes.  Side effects: the case row is updated
     (state, reason, version) and one ``case.transition`` audit event is written, in one
     transaction, and a ``CaseMoved`` event is announced in it.  Returns the refreshed case.
+    The waiting list is joined only through ``waiting.put_on_waiting_list`` (which passes
+    ``with_waiting_terms``), so no case waits without a reason and a check-in rhythm.
     """
     role = actor_role(by)
+    if to == CaseState.WAITING and not with_waiting_terms:
+        raise TransitionNotAllowed(
+            "A case joins the waiting list with a reason and a check-in rhythm."
+        )
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if expected_version is not None and locked.version != expected_version:
@@ -113,7 +131,18 @@ def transition_case(
         locked.close_reason = reason if to == CaseState.CLOSED else ""
         locked.state_changed_at = timezone.now()
         locked.version += 1
-        locked.save(update_fields=["state", "close_reason", "state_changed_at", "version"])
+        # Off the waiting list, no check-in is due (reason and rhythm stay as history).
+        if previous == CaseState.WAITING:
+            locked.next_check_in_at = None
+        locked.save(
+            update_fields=[
+                "state",
+                "close_reason",
+                "state_changed_at",
+                "version",
+                "next_check_in_at",
+            ]
+        )
         record_event(
             "case.transition",
             actor=by,

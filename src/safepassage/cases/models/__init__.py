@@ -6,6 +6,7 @@ from safepassage.cases.models.contact import Contact
 from safepassage.cases.models.merge import Merge
 from safepassage.cases.models.message import DeliveryStatus, Direction, Message
 from safepassage.cases.models.note import Note
+from safepassage.cases.models.verification import VerificationCheck
 
 __all__ = [
     "CannedReply",
@@ -16,4 +17,5 @@ __all__ = [
     "Merge",
     "Message",
     "Note",
+    "VerificationCheck",
 ]

@@ -7,7 +7,13 @@ import secrets
 from django.conf import settings
 from django.db import models
 
-from safepassage.cases.states import CaseState, Channel, CloseReason, InquiryType
+from safepassage.cases.states import (
+    CaseState,
+    Channel,
+    CloseReason,
+    InquiryType,
+    WaitingReason,
+)
 from safepassage.crypto.fields import BlindIndexField, SealedField
 
 # Unambiguous on a phone line: no 0/O, 1/I/L.
@@ -67,6 +73,13 @@ class Case(models.Model):
         default=False, help_text="The person asked not to be filmed or published."
     )
     risk_flags = models.JSONField(default=list, blank=True)
+
+    # The waiting list: why the person waits, how often we agreed to check in, and when
+    # the next check-in is due (null when the case is not waiting).
+    waiting_reason = models.CharField(max_length=32, choices=WaitingReason.choices, blank=True)
+    check_in_every_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_check_in_at = models.DateTimeField(null=True, blank=True)
+    next_check_in_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
