@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0006_applicant_inbox_functions"),
+        ("cases", "0007_identity_name_sound"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
