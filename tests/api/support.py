@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.test import Client
@@ -52,22 +53,22 @@ def call(
     path: str,
     token: str | None,
     *,
-    body: dict[str, Any] | None = None,
+    body: Mapping[str, Any] | None = None,
     headers: dict[str, str] | None = None,
     address: str = "127.0.0.1",
 ) -> Any:
     """One API call through Django's test client; returns the response."""
-    extra: dict[str, str] = {"REMOTE_ADDR": address}
+    extra: dict[str, Any] = {"REMOTE_ADDR": address}
     if token is not None:
         extra["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     for key, value in (headers or {}).items():
         extra["HTTP_" + key.upper().replace("-", "_")] = value
     client = Client()
     if method == "GET":
-        return client.get(path, **extra)  # type: ignore[arg-type]
+        return client.get(path, **extra)
     return client.post(
         path,
         data=json.dumps(body or {}),
         content_type="application/json",
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
