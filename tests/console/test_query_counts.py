@@ -51,6 +51,9 @@ EXPECTED: dict[str, int | tuple[int, int]] = {
     # rules (a fixed 18, whatever the number of cases), its retention row and whether
     # an open register record holds it.
     "console:retention": 23,
+    # The clients, creator and decider joined (one query, whatever their number).
+    "console:api-clients": 3,
+    "console:api-client-create": 2,
     "console:audit": 3,  # one page of events; the actor's name is stored on the event
     "console:campaigns": 3,
     "console:campaign-create": 2,
