@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from typing import Annotated
 
 from django.core import signing
 from django.db.models import Count, Max, Prefetch, QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
+from pydantic import Field
 
 from safepassage.api.auth import ScopedToken
 from safepassage.api.problems import Problem
@@ -76,7 +78,7 @@ class PersonFilter(Schema):
     captured_from: dt.date | None = None
     captured_to: dt.date | None = None
     cursor: str | None = None
-    limit: int = 50
+    limit: int = Field(50, ge=1, le=PAGE_SIZE_MAX)
 
 
 class IdentityOut(Schema):
@@ -223,7 +225,9 @@ def list_batches(request: HttpRequest) -> list[BatchOut]:
     response={200: SignedBatchOut, 404: Problem, **ERRORS},
     operation_id="get_batch",
 )
-def get_batch(request: HttpRequest, number: int) -> SignedBatchOut:
+def get_batch(
+    request: HttpRequest, number: Annotated[int, Path(ge=1, le=2**31 - 1)]
+) -> SignedBatchOut:
     """One approved batch: its file (UTF-8 JSON text) and detached signature (base64)."""
     row = BureauExport.objects.filter(number=number, status=ExportStatus.APPROVED).first()
     if row is None or not row.signature:

@@ -11,10 +11,10 @@ complete month.  The wishes at repatriation table is never served.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 
 from safepassage.analytics.exports import table_json
 from safepassage.analytics.periods import EARLIEST, Granularity, ReportRange, next_period
@@ -92,7 +92,7 @@ def month_range(year: int, month: int, *, today: dt.date) -> ReportRange:
     """The report range of one complete calendar month; PeriodNotAvailable otherwise."""
     try:
         start = dt.date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise PeriodNotAvailable from None
     if start < EARLIEST or start > last_complete_month(today):
         raise PeriodNotAvailable
@@ -103,7 +103,11 @@ def month_range(year: int, month: int, *, today: dt.date) -> ReportRange:
 @router.get(
     "/months/{year}/{month}", response={200: MonthOut, **ERRORS}, operation_id="month_statistics"
 )
-def month_statistics(request: HttpRequest, year: int, month: int) -> MonthOut:
+def month_statistics(
+    request: HttpRequest,
+    year: Annotated[int, Path(ge=2000, le=9999)],
+    month: Annotated[int, Path(ge=1, le=12)],
+) -> MonthOut:
     """The dashboard's tables for one complete calendar month, small cells suppressed."""
     rng = month_range(year, month, today=dt.date.today())
     builders = {
