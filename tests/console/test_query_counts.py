@@ -118,6 +118,9 @@ SEARCH_RESULTS: int | tuple[int, int] = 4
 # Console URLs that answer GET with 405 (actions); checked below, so a GET-able page
 # cannot hide here.
 POST_ONLY = {
+    "console:api-client-approve",
+    "console:api-client-refuse",
+    "console:api-client-revoke",
     "console:sign-out",
     "console:language",
     "console:recovery-codes",
