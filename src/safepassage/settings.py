@@ -67,12 +67,16 @@ INSTALLED_APPS = [
     "safepassage.campaigns",
     "safepassage.channels",
     "safepassage.register",
+    "safepassage.apiclients",
     "safepassage.analytics",
     "safepassage.floods",
     "safepassage.retention",
     "safepassage.intake",
     "safepassage.console",
     "safepassage.worker",
+    "safepassage.api",
+    # Only for its vendored Swagger UI assets and template (the API reference page).
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ builds the world, through the same domain functions the console and the worker u
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from pytest_django.fixtures import Settings
 from safepassage.accounts.domain import set_on_shift
 from safepassage.accounts.domain.approvals import approve_request, request_new_account
 from safepassage.accounts.models import Account
+from safepassage.apiclients.domain import ClientSpec, approve_client, create_client
 from safepassage.audit.chain import record_event
 from safepassage.campaigns.domain import attribute
 from safepassage.campaigns.models import Campaign
@@ -187,6 +189,22 @@ def _retention(world: World, _n: int) -> str:
     )
     world.show(case.reference)
     return reverse("console:retention") + f"?case={case.reference}"
+
+
+def _api_clients(world: World, n: int) -> str:
+    # Clients created by one admin and approved by another (both names on the row).
+    second = Account.objects.get_or_create(username="ada", defaults={"role": "admin"})[0]
+    for i in range(n):
+        spec = ClientSpec(
+            name=world.show(f"partner-{i}"),
+            scopes=["stats:read"],
+            expires_on=datetime.date.today() + datetime.timedelta(days=30),
+            allowed_networks=[],
+            rate_limit_per_minute=60,
+        )
+        client, _token = create_client(by=world.personas["adam"], spec=spec)
+        approve_client(client, by=second)
+    return reverse("console:api-clients")
 
 
 def _account_detail(world: World, _n: int) -> str:
@@ -422,6 +440,8 @@ PAGES: dict[str, Page] = {
     "console:access-requests": Page("sofia", _access_requests, listing=True),
     "console:enrol-code": Page(None, _plain("console:enrol-code")),
     "console:retention": Page("sofia", _retention),
+    "console:api-clients": Page("adam", _api_clients, listing=True),
+    "console:api-client-create": Page("adam", _plain("console:api-client-create")),
     "console:audit": Page("sofia", _audit, listing=True),
     "console:campaigns": Page("sofia", _campaigns, listing=True),
     "console:campaign-create": Page("sofia", _plain("console:campaign-create")),

@@ -52,6 +52,9 @@ EXPECTED: dict[str, int | tuple[int, int]] = {
     # rules (a fixed 18, whatever the number of cases), its retention row and whether
     # an open register record holds it.
     "console:retention": 23,
+    # The clients, creator and decider joined (one query, whatever their number).
+    "console:api-clients": 3,
+    "console:api-client-create": 2,
     "console:audit": 3,  # one page of events; the actor's name is stored on the event
     "console:campaigns": 3,
     "console:campaign-create": 2,
@@ -119,6 +122,9 @@ SEARCH_RESULTS: int | tuple[int, int] = 4
 # Console URLs that answer GET with 405 (actions); checked below, so a GET-able page
 # cannot hide here.
 POST_ONLY = {
+    "console:api-client-approve",
+    "console:api-client-refuse",
+    "console:api-client-revoke",
     "console:sign-out",
     "console:language",
     "console:recovery-codes",

@@ -75,6 +75,7 @@ class AttributionVia(models.TextChoices):
     TELEGRAM_START = "telegram_start", _("Telegram /start link")
     MESSAGE_CODE = "message_code", _("Code typed in a message")
     OPERATOR = "operator", _("Chosen by an operator (hotline)")
+    PARTNER = "partner", _("Handed over by a partner organisation (API)")
 
 
 class AttributionFlag(models.TextChoices):

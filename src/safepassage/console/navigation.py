@@ -38,6 +38,7 @@ EXTRA_URL_MODULES = (
     "safepassage.console.urls_register",
     "safepassage.console.urls_floods",
     "safepassage.console.urls_retention",
+    "safepassage.console.urls_api_clients",
 )
 
 

@@ -72,6 +72,10 @@ TABLES: Final[dict[str, dict[Tier, tuple[Right, ...]]]] = {
             Right("INSERT", "every submission, follow-up and webhook call is one sealed row"),
             Right("SELECT", _AUDIT_RETURNING + " (nothing else: no body, no status)", ("id",)),
         ),
+        "console": (
+            Right("INSERT", "partner API hand-overs (issue 18): one sealed row each"),
+            Right("SELECT", _AUDIT_RETURNING, ("id",)),
+        ),
         "worker": (
             Right("SELECT", "the envelope loop opens pending envelopes"),
             Right("UPDATE", "marks envelopes processed, failed, skipped or due for a retry"),
@@ -302,6 +306,22 @@ TABLES: Final[dict[str, dict[Tier, tuple[Right, ...]]]] = {
     },
     "register_bureauexport": {
         "console": _rights("SELECT", "INSERT", "UPDATE", why="bureau batches and their review"),
+    },
+    # --- partner API clients (console only: the API is mounted on the console tier) ------
+    "apiclients_apiclient": {
+        "console": _rights(
+            "SELECT", "INSERT", "UPDATE", why="API clients: create, approve, revoke, authenticate"
+        ),
+    },
+    "apiclients_ratewindow": {
+        "console": _rights(
+            "SELECT", "INSERT", "UPDATE", "DELETE", why="per-minute call counts of API clients"
+        ),
+    },
+    "apiclients_intakekey": {
+        "console": _rights(
+            "SELECT", "INSERT", why="idempotency keys (hashed) of partner hand-overs"
+        ),
     },
     # --- analytics -----------------------------------------------------------------------
     "analytics_dailycount": {

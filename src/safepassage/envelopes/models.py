@@ -20,6 +20,8 @@ class EnvelopeKind(models.TextChoices):
     WEB_SIGNIN_WAITING = "web_signin_waiting", "Website sign-in waiting"
     PROVIDER_WEBHOOK = "provider_webhook", "Messenger webhook"
     HOTLINE_CALL = "hotline_call", "Hotline call log"
+    # A contact handed over by a partner call centre through the API (issue 18).
+    PARTNER_INTAKE = "partner_intake", "Partner hand-over (API)"
 
 
 class EnvelopeStatus(models.TextChoices):

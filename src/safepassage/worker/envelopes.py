@@ -30,7 +30,7 @@ from safepassage.crypto.sealing import open_envelope_body
 from safepassage.envelopes.models import EnvelopeKind, EnvelopeStatus, InboundEnvelope
 
 # Imported for their @handles registrations: the worker owns every envelope kind.
-from safepassage.worker import messengers, web  # noqa: F401
+from safepassage.worker import messengers, partners, web  # noqa: F401
 from safepassage.worker.handlers import EnvelopeRejected, handler_for, handles, prepare
 from safepassage.worker.waiting import waited_for
 
