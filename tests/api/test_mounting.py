@@ -39,6 +39,7 @@ def test_the_reference_page_loads_only_vendored_assets(client: Client) -> None:
     assert response.status_code == 200
     page = response.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in page
+    # Nothing from a CDN.
     assert "http://" not in page
     assert "https://" not in page
     assert "script-src 'self'" in response["Content-Security-Policy"]
