@@ -49,7 +49,8 @@ def test_receipts_of_both_lengths_derive_under_their_own_cost(keyring: Keyring) 
     assert (cheaper.opslimit, cheaper.memlimit) == (2, 32 * 1024 * 1024)
     floor = ReceiptParams(opslimit=1, memlimit=8192)
     assert derivation_cost(new_receipt(), floor) == floor
-    assert len(VALID) == LEGACY_RECEIPT_DIGITS and RECEIPT_DIGITS == 20
+    assert len(VALID) == LEGACY_RECEIPT_DIGITS
+    assert RECEIPT_DIGITS == 20
 
 
 def test_the_same_digits_padded_to_20_give_other_keys(keyring: Keyring) -> None:

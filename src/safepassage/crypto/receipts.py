@@ -64,7 +64,8 @@ def format_receipt(digits: str) -> str:
 def parse_receipt(text: str) -> str:
     """Read a receipt as typed: spaces, dashes and dots are ignored, and digits of any
     script Unicode knows (full-width, Arabic-Indic, ...) count.  Returns 20 (or, for a
-    receipt issued before them, 16) ASCII digits, or raises MalformedReceipt (whose message never repeats the input).
+    receipt issued before them, 16) ASCII digits, or raises MalformedReceipt (whose
+    message never repeats the input).
     """
     if len(text) > _MAX_INPUT:
         raise MalformedReceipt("a receipt has 20 (or 16) digits")
