@@ -10,6 +10,9 @@ import pytest
 from safepassage.crypto.errors import MalformedReceipt
 from safepassage.crypto.keys import Keyring, ReceiptParams
 from safepassage.crypto.receipts import (
+    LEGACY_RECEIPT_DIGITS,
+    RECEIPT_DIGITS,
+    derivation_cost,
     derive_receipt_keys,
     format_receipt,
     new_receipt,
@@ -22,12 +25,43 @@ FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
-def test_new_receipts_are_16_luhn_valid_digits() -> None:
+def test_new_receipts_are_20_luhn_valid_digits() -> None:
     receipts = {new_receipt() for _ in range(200)}
     assert len(receipts) == 200
     for receipt in receipts:
-        assert re.fullmatch(r"[0-9]{16}", receipt)
+        assert re.fullmatch(r"[0-9]{20}", receipt)
         assert parse_receipt(receipt) == receipt
+
+
+def test_a_20_digit_receipt_reads_back_in_five_groups() -> None:
+    receipt = new_receipt()
+    shown = format_receipt(receipt)
+    assert shown.count(" ") == 4
+    assert parse_receipt(shown) == receipt
+
+
+def test_receipts_of_both_lengths_derive_under_their_own_cost(keyring: Keyring) -> None:
+    """A 16-digit receipt keeps the deployment's cost (its keys must not change); a
+    20-digit one costs half the memory and one pass fewer, never below libsodium's floor."""
+    production = ReceiptParams()
+    assert derivation_cost(VALID, production) == production
+    cheaper = derivation_cost(new_receipt(), production)
+    assert (cheaper.opslimit, cheaper.memlimit) == (2, 32 * 1024 * 1024)
+    floor = ReceiptParams(opslimit=1, memlimit=8192)
+    assert derivation_cost(new_receipt(), floor) == floor
+    assert len(VALID) == LEGACY_RECEIPT_DIGITS
+    assert RECEIPT_DIGITS == 20
+
+
+def test_the_same_digits_padded_to_20_give_other_keys(keyring: Keyring) -> None:
+    """The two formats derive in separate domains: no 16-digit receipt's keys can be
+    reached by a 20-digit one."""
+    longer = "0000" + VALID  # still Luhn-valid: leading zeros add nothing to the sum
+    assert parse_receipt(longer) == longer
+    assert (
+        derive_receipt_keys(longer, keyring.public).lookup_hash
+        != derive_receipt_keys(VALID, keyring.public).lookup_hash
+    )
 
 
 def test_format_receipt() -> None:
@@ -63,6 +97,8 @@ def test_parse_accepts_how_people_type(typed: str) -> None:
         "4111 1111 1111 1112",  # wrong check digit
         "4111 1111 1111 111",  # 15 digits
         "4111 1111 1111 11111",  # 17 digits
+        "4111 1111 1111 1111 111",  # 19 digits
+        "4111 1111 1111 1111 11111",  # 21 digits
         "4111 1111 1111 111O",  # letter O
         "4111/1111/1111/1111",
         "",
@@ -77,7 +113,7 @@ def test_parse_rejects(typed: str) -> None:
 
 def test_every_single_digit_typo_is_caught() -> None:
     receipt = new_receipt()
-    for position in range(16):
+    for position in range(len(receipt)):
         for digit in "0123456789":
             if digit == receipt[position]:
                 continue

@@ -60,7 +60,7 @@ def test_applicant_writes_reads_a_reply_follows_up_and_signs_out_in_korean(
     page.fill("#f-group_size", "1")
     page.get_by_role("button", name=text_in("ko", "Send", "intake")).click()
     receipt = page.locator("#receipt").inner_text()
-    assert len(receipt.replace(" ", "")) == 16
+    assert len(receipt.replace(" ", "")) == 20
     assert page.context.cookies() == []
     if width == 320:
         _fits_width(page, width)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import time
 from http.cookies import Morsel
 
@@ -156,10 +157,10 @@ def test_malformed_receipt_gets_a_clear_error_and_is_kept(
     assert f'value="{typed}"' in page
     assert 'aria-invalid="true"' in page
     expected = (
-        "A receipt has 16 digits. Check the number and try again."
+        "A receipt has 20 digits (older ones 16). Check the number and try again."
         if len(typed) > 64
-        else "This is not a valid receipt number. A receipt has 16 digits; "
-        "check each one and try again."
+        else "This is not a valid receipt number. A receipt has 20 digits "
+        "(older ones 16); check each one and try again."
     )
     assert text_in(lang, expected) in page
 
@@ -179,7 +180,7 @@ def test_receipt_typed_with_dashes_or_full_width_digits_works(
     full_width = "".join(chr(0xFF10 + int(d)) for d in receipt)
     _sign_in(client, "ko", full_width)
     client.cookies.clear()
-    _sign_in(client, "ko", "-".join(receipt[i : i + 4] for i in range(0, 16, 4)))
+    _sign_in(client, "ko", "-".join(receipt[i : i + 4] for i in range(0, len(receipt), 4)))
 
 
 def test_followup_with_a_stale_token_is_not_sent_but_kept(
@@ -384,3 +385,23 @@ def test_sign_in_costs_the_same_for_right_and_wrong_receipts(client: Client) -> 
     malformed = median(timed("1234 5678") for _ in range(5))
     assert 0.5 < wrong / right < 2.0
     assert malformed < wrong / 4
+
+
+def test_a_16_digit_receipt_issued_before_20_digit_ones_still_signs_in(
+    client: Client, installed_keys: Keyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Receipts issued before the 20-digit format keep working: same salt, same cost,
+    same derivation domain as when they were issued."""
+    import safepassage.crypto.receipts as receipts
+
+    def legacy_receipt() -> str:
+        payload = "".join(str(secrets.randbelow(10)) for _ in range(15))
+        return payload + receipts._luhn_check_digit(payload)
+
+    import safepassage.intake.submissions as submissions
+
+    monkeypatch.setattr(submissions, "new_receipt", legacy_receipt)
+    receipt = parse_receipt(_submit(client, "ru", "Здравствуйте"))
+    assert len(receipt) == 16
+    run_worker(installed_keys)
+    _sign_in(client, "ru", receipt)

@@ -46,7 +46,7 @@ class KeyShredded(NotARecipient):
 
 
 class MalformedReceipt(CryptoError):
-    """A receipt number is not 16 digits with a valid check digit."""
+    """A receipt number is not 20 (or 16) digits with a valid check digit."""
 
 
 class PlaintextRefused(TypeError):

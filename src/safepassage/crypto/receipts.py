@@ -1,9 +1,14 @@
-"""The web applicant's 16-digit receipt and the keys derived from it.
+"""The web applicant's receipt and the keys derived from it.
 
-A receipt is 15 random digits plus a Luhn check digit: typed on any keypad, no
-language needed, and a mistyped digit is caught before it costs an Argon2id run.
-15 digits (about 50 bits) with Argon2id at 64 MiB make a stolen database expensive to
-search: every guess costs one full derivation under the deployment's salt.
+A receipt is random digits plus a Luhn check digit: typed on any keypad, no language
+needed, and a mistyped digit is caught before it costs an Argon2id run.  New receipts
+have 20 digits (19 random, about 63 bits) derived at half the deployment's memory and
+one pass fewer; receipts issued before them have 16 (15 random) at the full cost, and
+keep working.  Every guess against a stolen database costs one derivation under the
+deployment's salt and tests every stored receipt at once (one salt): the four extra
+digits make a search 10,000 times longer, which is why the derivation may be cheaper
+(the arithmetic: docs/decisions.md, "receipt cost arithmetic").  Length tells the two
+formats apart.
 """
 
 from __future__ import annotations
@@ -17,10 +22,13 @@ import nacl.pwhash.argon2id as argon2id
 from nacl.public import PrivateKey, PublicKey
 
 from safepassage.crypto.errors import MalformedReceipt
-from safepassage.crypto.keys import PublicKeyring
+from safepassage.crypto.keys import PublicKeyring, ReceiptParams
 
-RECEIPT_DIGITS = 16
+RECEIPT_DIGITS = 20
+LEGACY_RECEIPT_DIGITS = 16
+_LENGTHS = frozenset({RECEIPT_DIGITS, LEGACY_RECEIPT_DIGITS})
 _DOMAIN = b"safepassage-receipt-v1:"
+_DOMAIN_V2 = b"safepassage-receipt-v2:"
 _SEPARATORS = frozenset(" -.")
 # Nobody types a receipt of hundreds of characters; refuse before normalising.
 _MAX_INPUT = 64
@@ -41,25 +49,26 @@ def _luhn_check_digit(payload: str) -> str:
 
 
 def new_receipt() -> str:
-    """A fresh receipt: 15 random digits from ``secrets`` and a Luhn check digit."""
+    """A fresh receipt: 19 random digits from ``secrets`` and a Luhn check digit."""
     payload = "".join(str(secrets.randbelow(10)) for _ in range(RECEIPT_DIGITS - 1))
     return payload + _luhn_check_digit(payload)
 
 
 def format_receipt(digits: str) -> str:
-    """Show a receipt as four groups of four: ``1234 5678 9012 3456``."""
-    if len(digits) != RECEIPT_DIGITS or not digits.isascii() or not digits.isdigit():
-        raise MalformedReceipt("a receipt has 16 digits")
-    return " ".join(digits[start : start + 4] for start in range(0, RECEIPT_DIGITS, 4))
+    """Show a receipt in groups of four: ``1234 5678 9012 3456 7890``."""
+    if len(digits) not in _LENGTHS or not digits.isascii() or not digits.isdigit():
+        raise MalformedReceipt("a receipt has 20 (or 16) digits")
+    return " ".join(digits[start : start + 4] for start in range(0, len(digits), 4))
 
 
 def parse_receipt(text: str) -> str:
     """Read a receipt as typed: spaces, dashes and dots are ignored, and digits of any
-    script Unicode knows (full-width, Arabic-Indic, ...) count.  Returns 16 ASCII
-    digits, or raises MalformedReceipt (whose message never repeats the input).
+    script Unicode knows (full-width, Arabic-Indic, ...) count.  Returns 20 (or, for a
+    receipt issued before them, 16) ASCII digits, or raises MalformedReceipt (whose
+    message never repeats the input).
     """
     if len(text) > _MAX_INPUT:
-        raise MalformedReceipt("a receipt has 16 digits")
+        raise MalformedReceipt("a receipt has 20 (or 16) digits")
     digits: list[str] = []
     for char in unicodedata.normalize("NFKC", text):
         if char in _SEPARATORS or char.isspace() or unicodedata.category(char) == "Pd":
@@ -68,8 +77,8 @@ def parse_receipt(text: str) -> str:
         if value is None:
             raise MalformedReceipt("a receipt contains only digits")
         digits.append(str(value))
-    if len(digits) != RECEIPT_DIGITS:
-        raise MalformedReceipt("a receipt has 16 digits")
+    if len(digits) not in _LENGTHS:
+        raise MalformedReceipt("a receipt has 20 (or 16) digits")
     receipt = "".join(digits)
     if _luhn_check_digit(receipt[:-1]) != receipt[-1]:
         raise MalformedReceipt("the receipt's check digit does not match; a digit is mistyped")
@@ -107,13 +116,26 @@ def derive_receipt_keys_all(digits: str, public: PublicKeyring) -> list[ReceiptK
     return [_derive(receipt, salt, public) for salt in public.receipt_salts]
 
 
+def derivation_cost(receipt: str, params: ReceiptParams) -> ReceiptParams:
+    """The Argon2id cost for ``receipt``: the deployment's for a 16-digit one; half its
+    memory and one pass fewer (within libsodium's minimums) for a 20-digit one."""
+    if len(receipt) == LEGACY_RECEIPT_DIGITS:
+        return params
+    return ReceiptParams(
+        opslimit=max(argon2id.OPSLIMIT_MIN, params.opslimit - 1),
+        memlimit=max(argon2id.MEMLIMIT_MIN, params.memlimit // 2),
+    )
+
+
 def _derive(receipt: str, salt: bytes, public: PublicKeyring) -> ReceiptKeys:
+    cost = derivation_cost(receipt, public.receipt_params)
+    domain = _DOMAIN if len(receipt) == LEGACY_RECEIPT_DIGITS else _DOMAIN_V2
     out = argon2id.kdf(
         64,
-        _DOMAIN + receipt.encode("ascii"),
+        domain + receipt.encode("ascii"),
         salt,
-        opslimit=public.receipt_params.opslimit,
-        memlimit=public.receipt_params.memlimit,
+        opslimit=cost.opslimit,
+        memlimit=cost.memlimit,
     )
     private_key = PrivateKey.from_seed(out[32:])
     return ReceiptKeys(

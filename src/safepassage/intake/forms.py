@@ -187,24 +187,26 @@ class ReceiptForm(PublicForm):
     receipt = forms.CharField(
         max_length=conf.RECEIPT_INPUT_MAX,
         label=pgettext_lazy("intake", "Receipt number"),
-        help_text=_("16 digits. Spaces do not matter."),
+        help_text=_("20 digits (older numbers: 16). Spaces do not matter."),
         error_messages={
-            "required": _("Enter the 16-digit number you were given."),
-            "max_length": _("A receipt has 16 digits. Check the number and try again."),
+            "required": _("Enter the number you were given (20 digits, or 16 for older numbers)."),
+            "max_length": _(
+                "A receipt has 20 digits (older ones 16). Check the number and try again."
+            ),
         },
     )
     # Checked again (length included) when it is sent from the inbox.
     pending = forms.CharField(required=False)
 
     def clean_receipt(self) -> str:
-        """16 digits with a valid check digit, or a clear error (no Argon2 spent)."""
+        """20 (or 16) digits with a valid check digit, or a clear error (no Argon2 spent)."""
         try:
             return parse_receipt(self.cleaned_data["receipt"])
         except MalformedReceipt:
             raise forms.ValidationError(
                 _(
-                    "This is not a valid receipt number. A receipt has 16 digits; "
-                    "check each one and try again."
+                    "This is not a valid receipt number. A receipt has 20 digits "
+                    "(older ones 16); check each one and try again."
                 )
             ) from None
 

@@ -85,7 +85,7 @@ def find_web_contact(lookup_hash: str) -> InboxContact | None:
 def sign_in(receipt: str) -> ReceiptKeys | None:
     """Derive the receipt's keys and return them if a contact is registered under them.
 
-    ``receipt`` has already been parsed (16 digits, check digit valid).  Raises
+    ``receipt`` has already been parsed (20 or 16 digits, check digit valid).  Raises
     ``throttling.Busy`` if no Argon2id slot frees up in time.
     """
     with argon2_slot():

@@ -2,7 +2,7 @@
 
 Envelope bodies written by the intake (schema version 1):
 
-* ``web_submission``: ``receipt`` (16 digits), ``language`` (page language), ``message``,
+* ``web_submission``: ``receipt`` (20 digits, or 16 if older), ``language``, ``message``,
   and optional ``inquiry_type``, ``name``, ``rank``, ``unit``, ``service_number``,
   ``date_of_birth``, ``area``, ``group_size``, ``reach_back`` ({telegram, whatsapp,
   phone}), ``campaign`` (code).
