@@ -67,6 +67,17 @@ TABLES: Final[dict[str, dict[Tier, tuple[Right, ...]]]] = {
         "console": _rights("SELECT", why=_MIGRATIONS),
     },
     # --- public intake -------------------------------------------------------------------
+    "intake_sentform": {
+        "intake": (
+            Right("INSERT", "a submission's one-time form token, with the envelope"),
+            Right(
+                "SELECT",
+                "a reload or second click finds the token and its sealed receipt",
+                ("id", "token_hash", "sent_at", "receipt"),
+            ),
+            Right("DELETE", "the writer forgets tokens older than their window"),
+        ),
+    },
     "intake_inboundenvelope": {
         "intake": (
             Right("INSERT", "every submission, follow-up and webhook call is one sealed row"),

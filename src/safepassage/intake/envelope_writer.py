@@ -19,11 +19,14 @@ import logging
 import os
 import queue
 import threading
+import time
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
 from safepassage.envelopes.models import InboundEnvelope
+from safepassage.intake.form_tokens import forget_old_tokens
+from safepassage.intake.models import SentForm
 
 logger = logging.getLogger(__name__)
 
@@ -37,15 +40,26 @@ IDLE_SECONDS = 1.0
 ATTEMPTS = 2
 
 
+# Used form tokens older than their window are deleted at most this often, by the
+# writer thread between batches (one DELETE a minute, not one per request).
+FORGET_EVERY_SECONDS = 60.0
+
+
 class EnvelopeNotStored(Exception):
     """The envelope was not committed; nothing may be acknowledged."""
+
+
+class AlreadySent(Exception):
+    """The form token of this envelope was used before: nothing was stored now."""
 
 
 @dataclass
 class _Pending:
     envelope: InboundEnvelope
+    sent_form: SentForm | None = None
     done: threading.Event = field(default_factory=threading.Event)
     stored: bool = False
+    duplicate: bool = False
 
 
 class EnvelopeWriter:
@@ -57,15 +71,21 @@ class EnvelopeWriter:
         self._thread: threading.Thread | None = None
         self._pid = 0
 
-    def store(self, envelope: InboundEnvelope) -> None:
-        """Insert ``envelope`` with the next batch; return once that batch is committed.
+    def store(self, envelope: InboundEnvelope, *, sent_form: SentForm | None = None) -> None:
+        """Insert ``envelope`` (and ``sent_form``, its form token) with the next batch;
+        return once that batch is committed.
 
-        Raises EnvelopeNotStored if the batch failed or took longer than WAIT_SECONDS.
+        Raises AlreadySent if ``sent_form``'s token was stored before (nothing is stored
+        now), EnvelopeNotStored if the batch failed or took longer than WAIT_SECONDS.
         """
-        pending = _Pending(envelope)
+        pending = _Pending(envelope, sent_form)
         self._ensure_running()
         self._queue.put(pending)
-        if not pending.done.wait(WAIT_SECONDS) or not pending.stored:
+        if not pending.done.wait(WAIT_SECONDS):
+            raise EnvelopeNotStored
+        if pending.duplicate:
+            raise AlreadySent
+        if not pending.stored:
             raise EnvelopeNotStored
 
     def stop(self) -> None:
@@ -91,8 +111,12 @@ class EnvelopeWriter:
                 self._thread.start()
 
     def _run(self) -> None:
+        forgotten_at = 0.0
         try:
             while True:
+                if time.monotonic() - forgotten_at > FORGET_EVERY_SECONDS:
+                    forgotten_at = time.monotonic()
+                    _forget_old_tokens()
                 try:
                     first = self._queue.get(timeout=IDLE_SECONDS)
                 except queue.Empty:
@@ -119,7 +143,11 @@ class EnvelopeWriter:
             for attempt in range(ATTEMPTS):
                 try:
                     with transaction.atomic():
-                        InboundEnvelope.objects.bulk_create([p.envelope for p in batch])
+                        fresh = _mark_duplicates(batch)
+                        InboundEnvelope.objects.bulk_create([p.envelope for p in fresh])
+                        SentForm.objects.bulk_create(
+                            [p.sent_form for p in fresh if p.sent_form is not None]
+                        )
                 except Exception:
                     # Identifiers only: a database error could quote a value (and the
                     # log filter strips exception messages anyway).
@@ -131,11 +159,42 @@ class EnvelopeWriter:
                     connection.close()  # a dropped connection is the usual cause
                 else:
                     for pending in batch:
-                        pending.stored = True
+                        pending.stored = not pending.duplicate
                     return
         finally:
             for pending in batch:
                 pending.done.set()
+
+
+def _mark_duplicates(batch: list[_Pending]) -> list[_Pending]:
+    """Mark envelopes whose form token was stored before, or earlier in this batch (a
+    double click lands in one batch); return the others.  Another process storing the
+    same token at the same moment makes the insert fail on the unique hash, and the
+    retry then finds it here."""
+    hashes = [p.sent_form.token_hash for p in batch if p.sent_form is not None]
+    seen = set(
+        SentForm.objects.filter(token_hash__in=hashes).values_list("token_hash", flat=True)
+        if hashes
+        else []
+    )
+    fresh = []
+    for pending in batch:
+        pending.duplicate = False
+        if pending.sent_form is not None:
+            if pending.sent_form.token_hash in seen:
+                pending.duplicate = True
+                continue
+            seen.add(pending.sent_form.token_hash)
+        fresh.append(pending)
+    return fresh
+
+
+def _forget_old_tokens() -> None:
+    try:
+        forget_old_tokens()
+    except Exception:
+        logger.exception("forgetting old form tokens failed")
+        connection.close()
 
 
 WRITER = EnvelopeWriter()

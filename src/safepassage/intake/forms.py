@@ -119,6 +119,8 @@ class SubmissionForm(PublicForm):
     whatsapp = _line(conf.SHORT_MAX, "WhatsApp")
     phone = _line(conf.SHORT_MAX, pgettext_lazy("intake", "Phone"))
     campaign = _line(20, _("Code from a leaflet or video (optional)"))
+    # The page's one-time token (``form_tokens``): hidden, never shown to the applicant.
+    form_token = forms.CharField(required=False, max_length=64)
 
     def clean_group_size(self) -> str:
         """Digits from 1 to the worker's maximum, or empty."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from safepassage.cases.states import Channel
@@ -18,9 +18,12 @@ from safepassage.crypto.receipts import new_receipt
 from safepassage.crypto.runtime import get_public_keyring
 from safepassage.crypto.sealing import seal_envelope_body
 from safepassage.envelopes.models import EnvelopeKind, InboundEnvelope
-from safepassage.intake.envelope_writer import WRITER, EnvelopeNotStored
+from safepassage.intake import form_tokens
+from safepassage.intake.envelope_writer import WRITER, AlreadySent, EnvelopeNotStored
+from safepassage.intake.models import SentForm
 
 __all__ = [
+    "AlreadySent",
     "EnvelopeNotStored",
     "accept_web_followup",
     "accept_web_submission",
@@ -28,7 +31,7 @@ __all__ = [
 ]
 
 
-def _store_envelope(kind: str, body: dict[str, Any]) -> None:
+def _store_envelope(kind: str, body: dict[str, Any], sent_form: SentForm | None = None) -> None:
     envelope = InboundEnvelope(
         kind=kind,
         channel=Channel.WEB,
@@ -38,27 +41,44 @@ def _store_envelope(kind: str, body: dict[str, Any]) -> None:
     if connection.in_atomic_block:
         # Inside a caller's transaction (a test, a management command) the caller
         # decides when it commits; the process's writer thread could not see it.
+        if (
+            sent_form is not None
+            and SentForm.objects.filter(token_hash=sent_form.token_hash).exists()
+        ):
+            raise AlreadySent
         try:
             with transaction.atomic():
                 envelope.save(force_insert=True)
+                if sent_form is not None:
+                    sent_form.save(force_insert=True)
+        except IntegrityError:
+            raise AlreadySent from None
         except DatabaseError:
             raise EnvelopeNotStored from None
         return
     # Returns once the batch holding this envelope is committed.
-    WRITER.store(envelope)
+    WRITER.store(envelope, sent_form=sent_form)
 
 
-def accept_web_submission(*, fields: dict[str, Any], language: str) -> str:
+def accept_web_submission(*, fields: dict[str, Any], language: str, form_token: str = "") -> str:
     """Seal a website form into a pending ``web_submission`` envelope; return its receipt.
 
     ``fields`` are the validated form fields in the envelope schema (``message`` and the
     optional ones).  Side effect: one envelope row, committed before this returns;
-    raises EnvelopeNotStored if it could not be.  The receipt exists nowhere else on
-    the server: show it once and forget it.
+    raises EnvelopeNotStored if it could not be.  With ``form_token`` (the form page's
+    one-time token) a row remembering the token is committed with it, and a second
+    call with the same token stores nothing and raises AlreadySent (the caller shows
+    ``form_tokens.receipt_already_sent``).  The receipt exists nowhere else on the
+    server in the clear: show it and forget it.
     """
     receipt = new_receipt()
+    sent_form = None
+    if form_token and form_tokens.is_well_formed(form_token):
+        sent_form = form_tokens.sent_form_row(form_token, receipt)
     _store_envelope(
-        EnvelopeKind.WEB_SUBMISSION, {**fields, "receipt": receipt, "language": language}
+        EnvelopeKind.WEB_SUBMISSION,
+        {**fields, "receipt": receipt, "language": language},
+        sent_form,
     )
     return receipt
 
