@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "safepassage.analytics",
     "safepassage.floods",
     "safepassage.retention",
+    "safepassage.rota",
     "safepassage.intake",
     "safepassage.console",
     "safepassage.worker",
@@ -203,6 +204,23 @@ SAFEPASSAGE_BEHIND_PROXY = env_bool("SAFEPASSAGE_BEHIND_PROXY")
 SAFEPASSAGE_CONSOLE_IDLE_MINUTES = env_int("SAFEPASSAGE_CONSOLE_IDLE_MINUTES", 30)
 # Supervision: a first answer later than this (minutes) counts as over the target.
 SAFEPASSAGE_FIRST_RESPONSE_TARGET_MINUTES = env_int("SAFEPASSAGE_FIRST_RESPONSE_TARGET_MINUTES", 15)
+# Rota (issue 17): languages that must be covered around the clock, how far ahead a gap
+# in the rota alerts, how late a planned shift may start before it counts as missing,
+# and how often the worker sweeps.
+SAFEPASSAGE_ROTA_LANGUAGES = env_list("SAFEPASSAGE_ROTA_LANGUAGES", "ru,ko")
+SAFEPASSAGE_COVERAGE_HORIZON_MINUTES = env_int("SAFEPASSAGE_COVERAGE_HORIZON_MINUTES", 120)
+SAFEPASSAGE_ROTA_START_GRACE_MINUTES = env_int("SAFEPASSAGE_ROTA_START_GRACE_MINUTES", 10)
+SAFEPASSAGE_COVERAGE_CHECK_EVERY = env_float("SAFEPASSAGE_COVERAGE_CHECK_EVERY", 60.0)
+# Coverage alerts go by e-mail (Django's SMTP backend) to these supervisors' addresses.
+SAFEPASSAGE_ALERT_EMAILS = env_list("SAFEPASSAGE_ALERT_EMAILS")
+SAFEPASSAGE_ALERT_LANGUAGE = env_str("SAFEPASSAGE_ALERT_LANGUAGE", "en")
+EMAIL_HOST = env_str("SAFEPASSAGE_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("SAFEPASSAGE_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("SAFEPASSAGE_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("SAFEPASSAGE_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("SAFEPASSAGE_EMAIL_STARTTLS")
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("SAFEPASSAGE_EMAIL_FROM", "safepassage@localhost")
 if SAFEPASSAGE_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("SAFEPASSAGE_CSRF_TRUSTED_ORIGINS")

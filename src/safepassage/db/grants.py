@@ -123,6 +123,27 @@ TABLES: Final[dict[str, dict[Tier, tuple[Right, ...]]]] = {
             why="two-person rule: requests for access, their approval, enrolment codes",
         ),
     },
+    "rota_shift": {
+        "worker": (
+            Right(
+                "SELECT",
+                "the coverage sweep reads planned and running shifts to find gaps",
+                ("id", "account_id", "languages", "starts_at", "ends_at", "started_at", "ended_at"),
+            ),
+        ),
+        "console": _rights(
+            "SELECT", "INSERT", "UPDATE", why="the rota: plan, swap, start and end shifts"
+        ),
+    },
+    "rota_coveragealert": {
+        "worker": _rights(
+            "SELECT",
+            "INSERT",
+            "UPDATE",
+            why="the coverage sweep raises each alert once and resolves covered gaps",
+        ),
+        "console": _rights("SELECT", why="the rota page lists open gap alerts"),
+    },
     "django_session": {
         "worker": (
             Right("SELECT", "housekeeping finds expired sessions by date only", ("expire_date",)),

@@ -6,7 +6,7 @@ in arrival order.  Everything else (outbound sends with retries, periodic jobs) 
 through Django's tasks API on the database backend, in a second thread of the same
 process.  django-tasks has no scheduler, so a third, small thread enqueues the periodic
 jobs (folding the analytics counters; signing the audit chain's head; retention:
-housekeeping, case keys, purges) on a timer.
+housekeeping, case keys, purges; coverage alerts) on a timer.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from safepassage.audit.tasks import sign_audit_head_task
 from safepassage.db.locks import lock_for_transaction
 from safepassage.retention.conf import retention_settings
 from safepassage.retention.tasks import retention_task
+from safepassage.rota.tasks import coverage_alerts_task
 from safepassage.worker.envelopes import process_pending
 
 logger = logging.getLogger(__name__)
@@ -142,9 +143,10 @@ class WorkerRunner:
             (squash_counters_task, self.squash_every),
             (sign_audit_head_task, self.sign_every),
             (retention_task, retention_settings().every_seconds),
+            (coverage_alerts_task, float(settings.SAFEPASSAGE_COVERAGE_CHECK_EVERY)),
         ]
         start = time.monotonic()
-        due = [start, start + min(self.sign_every, FIRST_SIGNATURE_AFTER), start]
+        due = [start, start + min(self.sign_every, FIRST_SIGNATURE_AFTER), start, start]
         while not self._stop.is_set():
             close_old_connections()
             now = time.monotonic()

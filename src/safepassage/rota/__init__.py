@@ -1,0 +1,1 @@
+"""The shift rota: planned and actual shifts per language, and coverage alerts."""
