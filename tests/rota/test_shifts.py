@@ -89,3 +89,30 @@ def test_swap_hands_a_planned_shift_to_another_reader(personas: dict[str, Accoun
         swap_shift(by=personas["sofia"], shift=shift, to=personas["anna"])  # analyst
     event = AuditEvent.objects.get(action="rota.shift_swapped")
     assert event.detail == {"account": "oleh", "from": "olga"}
+
+
+def test_starting_and_ending_a_shift_updates_the_voice_line_ring_lists(
+    personas: dict[str, Account], installed_keys: object
+) -> None:
+    """The voice line rings whoever is on shift: a shift started or ended through the
+    rota republishes the ring lists the intake reads from the voice channel's config."""
+    from safepassage.channels.domain.instances import create_channel_instance
+    from safepassage.channels.models import ChannelInstance
+    from safepassage.channels.ringing import RING_LIST_KEY
+
+    instance, _ = create_channel_instance(
+        by=None,
+        channel_type="voice",
+        name="Hotline",
+        credentials={"account_sid": "AC" + "0" * 32, "api_secret": "x" * 32},
+        intake_secret="x" * 32,
+        config={"public_base_url": "https://intake.example", "api_base_url": "https://api.twilio.com"},
+    )
+    now = timezone.now()
+    shift = _plan(personas, "kim", "ko", now - H)
+    start_shift(by=personas["kim"], shift=shift, now=now)
+    rings = ChannelInstance.objects.get(pk=instance.pk).config[RING_LIST_KEY]
+    assert rings["ko"] == [personas["kim"].pk]
+    end_shift(by=personas["kim"], shift=shift, now=now + H)
+    rings = ChannelInstance.objects.get(pk=instance.pk).config[RING_LIST_KEY]
+    assert rings["ko"] == []

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from safepassage.accounts.models import Account, Role
 from safepassage.audit.chain import record_event
+from safepassage.channels.domain.voice import publish_ring_lists
 from safepassage.rota.models import Shift
 
 # An operator may start a shift this early (handover before the planned start).
@@ -122,6 +123,8 @@ def start_shift(*, by: Account, shift: Shift, now: datetime.datetime | None = No
             by.on_shift = True
             by.save(update_fields=["on_shift"])
         _audit("rota.shift_started", by=by, shift=shift, detail={"at": now.isoformat()})
+        # The voice line rings whoever is on shift: its channels' ring lists follow.
+        publish_ring_lists()
     return shift
 
 
@@ -149,6 +152,7 @@ def end_shift(*, by: Account, shift: Shift, now: datetime.datetime | None = None
             account.on_shift = False
             account.save(update_fields=["on_shift"])
         _audit("rota.shift_ended", by=by, shift=shift, detail={"at": now.isoformat()})
+        publish_ring_lists()
     return shift
 
 
