@@ -60,8 +60,8 @@ def test_submission_is_sealed_and_the_row_holds_no_plaintext(
     response = post_form(client, "/ru/", FULL_FORM)
     assert response.status_code == 200
     receipt = receipt_from(response)
-    assert len(receipt) == 19
-    assert receipt.count(" ") == 3
+    assert len(receipt) == 24  # 20 digits in five groups
+    assert receipt.count(" ") == 4
 
     envelope = InboundEnvelope.objects.get()
     assert envelope.kind == EnvelopeKind.WEB_SUBMISSION
