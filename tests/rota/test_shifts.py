@@ -106,7 +106,10 @@ def test_starting_and_ending_a_shift_updates_the_voice_line_ring_lists(
         name="Hotline",
         credentials={"account_sid": "AC" + "0" * 32, "api_secret": "x" * 32},
         intake_secret="x" * 32,
-        config={"public_base_url": "https://intake.example", "api_base_url": "https://api.twilio.com"},
+        config={
+            "public_base_url": "https://intake.example",
+            "api_base_url": "https://api.twilio.com",
+        },
     )
     now = timezone.now()
     shift = _plan(personas, "kim", "ko", now - H)
