@@ -16,6 +16,9 @@ NOT_CASE_VALUES = {
     "casekeys.CaseKey": "the root of the case key hierarchy",
     # Sealed by the intake, which holds no case key; deleted once processed (housekeeping).
     "envelopes.InboundEnvelope": "body cleared when processed, row deleted at the next run",
+    # Sealed by the intake (no case key there): a form token's receipt, kept 30 minutes so
+    # a reload shows the same number, then deleted (intake.form_tokens).
+    "intake.SentForm": "reload-safe form token, deleted after 30 minutes",
     # One export covers many people; kept as the programme's record of what it sent to
     # the national information bureau (documented in docs/decisions.md, issue 13).
     "register.BureauExport": "signed multi-person export",
