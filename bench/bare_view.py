@@ -22,16 +22,12 @@ from pathlib import Path
 import dj_database_url
 from django.conf import settings
 
+from safepassage.db.sqlite import SQLITE_OPTIONS
+
 _database = dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["CONN_MAX_AGE"] = 0
-    _database["OPTIONS"] = {
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
-        ),
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
+    _database["OPTIONS"] = dict(SQLITE_OPTIONS)
 if not settings.configured:
     settings.configure(
         DEBUG=False,

@@ -12,6 +12,7 @@ from typing import Any
 
 import dj_database_url
 
+from safepassage.db.sqlite import SQLITE_OPTIONS
 from safepassage.env import env_bool, env_float, env_int, env_list, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -117,15 +118,7 @@ DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'safepassage.sqlit
 DATABASES: dict[str, Any] = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        # WAL lets the intake write while the console and worker read; IMMEDIATE takes
-        # the write lock up front so concurrent writers queue instead of failing.
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
-        ),
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
+    DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
     # A file (not :memory:) so tests can scan it for plaintext and share it with live
     # servers; named after the main database so parallel checkouts do not collide.
     _sqlite_name = Path(DATABASES["default"]["NAME"])
