@@ -408,6 +408,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds per level")
     parser.add_argument("--backlog", type=int, default=10_000, help="the flood's envelopes")
     parser.add_argument("--workers", type=int, default=2, help="granian worker processes")
+    parser.add_argument(
+        "--worker-nice", type=int, default=10, help="the worker's nice increment (0: none)"
+    )
     parser.add_argument("--drain-timeout", type=float, default=3600.0)
     parser.add_argument("--quick", action="store_true", help="smoke run: small and short")
     parser.add_argument("--load", help=argparse.SUPPRESS)
@@ -484,12 +487,14 @@ def _bench(tmp: Path, args: argparse.Namespace) -> int:
 
     database_url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
     intake_env, worker_env = _environments(tmp, database_url)
+    worker_env["SAFEPASSAGE_WORKER_NICE"] = str(args.worker_nice)
     db = _Database(database_url)
     levels = [int(n) for n in args.levels.split(",")]
     params = load_public_keyfile(tmp / "public.json").receipt_params
     kind = "SQLite (WAL)" if database_url.startswith("sqlite") else "PostgreSQL"
     print(
-        f"intake bench: {args.workers} granian workers + 1 worker process, {kind}, "
+        f"intake bench: {args.workers} granian workers + 1 worker process "
+        f"(nice +{args.worker_nice}), {kind}, "
         f"{os.cpu_count()} CPUs; receipt Argon2id t={params.opslimit}, "
         f"{params.memlimit // 2**20} MiB; backlog {args.backlog}; "
         f"load average before: {os.getloadavg()[0]:.1f}",

@@ -196,6 +196,10 @@ SAFEPASSAGE_BEHIND_PROXY = env_bool("SAFEPASSAGE_BEHIND_PROXY")
 # Console sessions end after this many minutes without activity.
 SAFEPASSAGE_CONSOLE_IDLE_MINUTES = env_int("SAFEPASSAGE_CONSOLE_IDLE_MINUTES", 30)
 # Supervision: a first answer later than this (minutes) counts as over the target.
+# Where the worker shares a host with the intake (the demo's "all", a small install),
+# the worker's receipt derivations must not take CPU from people submitting: it runs
+# at this nice increment (0 = unchanged).  On a host of its own it changes nothing.
+SAFEPASSAGE_WORKER_NICE = env_int("SAFEPASSAGE_WORKER_NICE", 10)
 SAFEPASSAGE_FIRST_RESPONSE_TARGET_MINUTES = env_int("SAFEPASSAGE_FIRST_RESPONSE_TARGET_MINUTES", 15)
 # Rota (issue 17): languages that must be covered around the clock, how far ahead a gap
 # in the rota alerts, how late a planned shift may start before it counts as missing,

@@ -374,3 +374,34 @@ def test_a_missing_sqlite_database_is_one_line_and_not_created(
     env = {**deployment, "DATABASE_URL": f"sqlite:///{missing}"}
     assert_one_line_error(run_cli("serve", "--role", "worker", env=env), "manage migrate")
     assert not missing.exists()
+
+
+def _nice_of(pid: int) -> int:
+    # Field 19 of /proc/PID/stat; the command name (field 2) may hold spaces, so split
+    # after its closing parenthesis.
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return int(stat.rsplit(")", 1)[1].split()[16])
+
+
+@pytest.mark.parametrize(("configured", "expected_increment"), [(None, 10), ("0", 0)])
+def test_the_worker_yields_the_cpu_to_the_web_tiers(
+    deployment: dict[str, str], configured: str | None, expected_increment: int
+) -> None:
+    env = dict(deployment)
+    if configured is not None:
+        env["SAFEPASSAGE_WORKER_NICE"] = configured
+    process = subprocess.Popen(
+        [sys.executable, "-m", "safepassage", "serve", "--role", "worker"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert "worker running" in line, line
+        assert _nice_of(process.pid) == _nice_of(os.getpid()) + expected_increment
+    finally:
+        process.terminate()
+        process.wait(15)
