@@ -274,5 +274,8 @@ LOGGING: dict[str, Any] = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # Every periodic task's start and success at INFO buried the demo's logins and an
+        # operator's real warnings; a failing task still logs at ERROR.
+        "django_tasks": {"level": "WARNING"},
     },
 }
